@@ -1,0 +1,1 @@
+"""VCSE Hub: open data and impact tools for the UK voluntary and community sector."""
