@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "vcsehub.common",
     "vcsehub.sources",
     "vcsehub.geography",
+    "vcsehub.charities",
+    "vcsehub.grants",
     "vcsehub.organisations",
     "vcsehub.sharing",
 ]

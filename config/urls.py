@@ -9,6 +9,8 @@ urlpatterns = [
     path("data-sources/", include("vcsehub.sources.urls")),
     path("account/", include("vcsehub.organisations.urls")),
     path("places/", include("vcsehub.geography.urls")),
+    path("charities/", include("vcsehub.charities.urls")),
+    path("grants/", include("vcsehub.grants.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CharitiesConfig(AppConfig):
+    name = "vcsehub.charities"
+    label = "charities"
