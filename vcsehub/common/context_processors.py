@@ -1,9 +1,14 @@
-from vcsehub.common.navigation import nav_items
+"""Values every page template can use: the menu, the current menu item and the site name."""
+
+from vcsehub.common.navigation import nav_current, nav_items
+
+SITE_NAME = "VCSE Hub"
 
 
 def site(request):
-    path = request.path
     items = nav_items()
-    current = max((item for item in items if path.startswith(item.url) and item.url != "/"),
-                  key=lambda item: len(item.url), default=None)
-    return {"nav_items": items, "nav_current": current, "site_name": "VCSE Hub"}
+    return {
+        "nav_items": items,
+        "nav_current": nav_current(request.path, items),
+        "site_name": SITE_NAME,
+    }

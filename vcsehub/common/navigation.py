@@ -18,6 +18,8 @@ class NavItem:
     label: str
     url: str
     order: int
+    url_name: str = ""
+    app_label: str = ""
 
 
 @cache
@@ -26,7 +28,24 @@ def nav_items() -> tuple[NavItem, ...]:
     for config in apps.get_app_configs():
         for label, url_name, order in getattr(config, "nav_items", ()):
             try:
-                items.append(NavItem(label=label, url=reverse(url_name), order=order))
+                url = reverse(url_name)
             except NoReverseMatch:
                 continue
+            items.append(
+                NavItem(label=label, url=url, order=order, url_name=url_name, app_label=config.label)
+            )
     return tuple(sorted(items, key=lambda item: (item.order, item.label)))
+
+
+def nav_current(path: str, items: tuple[NavItem, ...]) -> NavItem | None:
+    """The menu item the page at `path` belongs to: the one with the longest matching URL."""
+    matches = [item for item in items if item.url != "/" and path.startswith(item.url)]
+    return max(matches, key=lambda item: len(item.url), default=None)
+
+
+def sections() -> dict[str, NavItem]:
+    """The site's sections that exist, by app label (e.g. sections()["charities"])."""
+    found: dict[str, NavItem] = {}
+    for item in nav_items():
+        found.setdefault(item.app_label, item)
+    return found
