@@ -14,13 +14,21 @@ MISSING_KEY = (
 )
 
 
+def _secret_key() -> str:
+    # Django raises its own terse error when an empty key is read; ours says how to fix it.
+    try:
+        return settings.SECRET_KEY
+    except ImproperlyConfigured:
+        return ""
+
+
 def require_secret_key() -> None:
-    if not settings.SECRET_KEY:
+    if not _secret_key():
         raise ImproperlyConfigured(MISSING_KEY)
 
 
 @register(Tags.security, deploy=False)
 def secret_key_check(app_configs, **kwargs):
-    if not settings.SECRET_KEY:
+    if not _secret_key():
         return [Error(MISSING_KEY, id="vcsehub.E001")]
     return []

@@ -2,5 +2,8 @@
 
 from config.settings import *  # noqa: F403
 
-SECRET_KEY = "test-only-key-never-used-outside-the-test-suite"
+SECRET_KEY = "test-only-key-never-used-outside-the-test-suite"  # noqa: S105
 AXES_ENABLED = True
+
+# A tiny app with one model, for the all-or-nothing import tests (tests/sources/).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sources.testapp"]  # noqa: F405

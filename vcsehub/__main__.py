@@ -42,9 +42,15 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     django.setup()
+    from django.core.exceptions import ImproperlyConfigured
+
     from config.checks import require_secret_key
 
-    require_secret_key()
+    try:
+        require_secret_key()
+    except ImproperlyConfigured as error:
+        sys.stderr.write(f"{error}\n")
+        raise SystemExit(2) from None
     execute_from_command_line(argv)
 
 

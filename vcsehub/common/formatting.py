@@ -66,6 +66,14 @@ def format_percent(share: Any, places: int = 0) -> str:
     return f"{_grouped(number * 100, places)}%"
 
 
+def format_pct(value: Any, places: int = 1) -> str:
+    """A value that is already a percentage: 12.34 -> "12.3%" (for shares, use format_percent)."""
+    number = _as_decimal(value)
+    if number is None:
+        return NO_DATA
+    return f"{_grouped(number, places)}%"
+
+
 def format_money(value: Any, places: int | None = None) -> str:
     """Pounds sterling: Decimal("1234.5") -> "£1,234.50", Decimal("1500") -> "£1,500".
 

@@ -32,7 +32,9 @@ def nav_items() -> tuple[NavItem, ...]:
             except NoReverseMatch:
                 continue
             items.append(
-                NavItem(label=label, url=url, order=order, url_name=url_name, app_label=config.label)
+                NavItem(
+                    label=label, url=url, order=order, url_name=url_name, app_label=config.label
+                )
             )
     return tuple(sorted(items, key=lambda item: (item.order, item.label)))
 

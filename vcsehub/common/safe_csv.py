@@ -42,8 +42,12 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     return buffer.getvalue()
 
 
-def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> HttpResponse:
+def csv_response(
+    filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]
+) -> HttpResponse:
     # A UTF-8 BOM so Excel opens accented names correctly.
-    response = HttpResponse("\ufeff" + csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        "\ufeff" + csv_text(header, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

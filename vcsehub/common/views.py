@@ -1,15 +1,21 @@
+"""The site's own pages: home, and the friendly error pages."""
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
-from django.views.decorators.csrf import requires_csrf_token
+from django.template import loader
+
+from vcsehub.common.home import home_audiences
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"audiences": home_audiences()})
 
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
-@requires_csrf_token
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # Rendered without the request or context processors: the database may be the
+    # reason for the error, so this page must not touch it.
+    return HttpResponseServerError(loader.get_template("500.html").render())

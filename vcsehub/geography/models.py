@@ -38,7 +38,9 @@ class Area(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["type", "code", "year"], name="area_unique_type_code_year")
+            models.UniqueConstraint(
+                fields=["type", "code", "year"], name="area_unique_type_code_year"
+            )
         ]
         indexes = [models.Index(fields=["code"]), models.Index(fields=["name"])]
 
@@ -50,7 +52,9 @@ class Postcode(models.Model):
     """One postcode as one source describes it. A postcode may appear in several sources
     (an official directory and a derived file); the lookup merges them, official first."""
 
-    postcode = models.CharField(max_length=8, help_text="normalised: upper case, one space, e.g. 'B1 1AA'")
+    postcode = models.CharField(
+        max_length=8, help_text="normalised: upper case, one space, e.g. 'B1 1AA'"
+    )
     source_id = models.CharField(max_length=64)
     introduced = models.CharField(max_length=6, blank=True, help_text="yyyymm")
     terminated = models.CharField(max_length=6, blank=True, help_text="yyyymm; blank if live")
@@ -70,7 +74,9 @@ class Postcode(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["postcode", "source_id"], name="postcode_unique_per_source")
+            models.UniqueConstraint(
+                fields=["postcode", "source_id"], name="postcode_unique_per_source"
+            )
         ]
 
     def __str__(self) -> str:
@@ -101,8 +107,13 @@ class Deprivation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["index", "area_code"], name="deprivation_unique_index_area")
+            models.UniqueConstraint(
+                fields=["index", "area_code"], name="deprivation_unique_index_area"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.index} {self.area_code}: decile {self.decile}"
 
 
 class Population(models.Model):
@@ -116,8 +127,13 @@ class Population(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["edition", "area_code"], name="population_unique_edition_area")
+            models.UniqueConstraint(
+                fields=["edition", "area_code"], name="population_unique_edition_area"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.area_code}: {self.total}"
 
 
 class LsoaLookup(models.Model):
@@ -127,6 +143,9 @@ class LsoaLookup(models.Model):
     lsoa21 = models.CharField(max_length=9, db_index=True)
     lad22 = models.CharField(max_length=9)
     source_id = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.lsoa11} → {self.lsoa21}"
 
 
 class Boundary(models.Model):
@@ -146,3 +165,6 @@ class Boundary(models.Model):
                 fields=["area_type", "area_code", "year"], name="boundary_unique_type_code_year"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.area_type} {self.area_code} boundary"

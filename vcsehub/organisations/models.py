@@ -106,6 +106,9 @@ class Organisation(models.Model):
         max_length=80,
         unique=True,
         help_text="Short name used in web addresses: lower-case letters, numbers and hyphens.",
+        error_messages={
+            "unique": "Another organisation already uses this short name. Choose another."
+        },
     )
     org_id = models.CharField(
         "org-id",
@@ -116,9 +119,7 @@ class Organisation(models.Model):
         validators=[org_id_validator],
         help_text="The organisation's identifier on an official register, e.g. GB-CHC-1234567.",
     )
-    pseudonym_secret = models.CharField(
-        max_length=64, default=new_pseudonym_secret, editable=False
-    )
+    pseudonym_secret = models.CharField(max_length=64, default=new_pseudonym_secret, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -45,7 +45,9 @@ class Importer:
         data_dir: str | Path | None = None,
     ) -> None:
         self.source: Source = get_source(self.source_id)
-        self.locations = [str(x) for x in locations] if locations else self.source.default_locations(data_dir)
+        self.locations = (
+            [str(x) for x in locations] if locations else self.source.default_locations(data_dir)
+        )
         self.progress = progress or Progress()
         self.allow_shrink = allow_shrink
         self.run_record: ImportRun | None = None
@@ -121,6 +123,7 @@ class Importer:
                 run.files = [{"name": f.name, "bytes": f.size, "sha256": f.sha256} for f in fetched]
                 run.sha256 = _combined_digest(fetched)
                 previous = self.current_row_count()
+                self.progress.start(f"{self.source_id}: loading")
                 with transaction.atomic():
                     loaded = self.load(fetched, run)
                     self._refuse_if_lossy(loaded=loaded, previous=previous)

@@ -15,7 +15,9 @@ from django.utils.module_loading import import_string
 
 OGL = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-OGL_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
+OGL_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0."
+)
 ONS_POSTCODE_ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right {year}",
     "Contains Royal Mail data © Royal Mail copyright and database right {year}",
@@ -81,8 +83,24 @@ def get_source(source_id: str) -> Source:
         return _REGISTRY[source_id]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY)) or "none"
-        raise LookupError(f"There is no source called {source_id!r}. Known sources: {known}.") from None
+        raise LookupError(
+            f"There is no source called {source_id!r}. Known sources: {known}."
+        ) from None
 
 
 def all_sources() -> list[Source]:
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.id))
+
+
+def attribution_lines(source: Source, *, year: int | None = None) -> list[str]:
+    """The source's attribution lines, with {year} filled in (left out when not known)."""
+    lines = []
+    for line in source.attribution:
+        if "{year}" in line:
+            line = (
+                line.replace("{year}", str(year))
+                if year
+                else " ".join(line.replace("{year}", "").split())
+            )
+        lines.append(line)
+    return lines

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from vcsehub.common.views import home
+from vcsehub.sources import views
 
 app_name = "sources"
-urlpatterns = [path("", home, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:source_id>/", views.detail, name="detail"),
+]

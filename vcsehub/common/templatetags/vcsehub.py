@@ -3,6 +3,7 @@
     {{ n|count }}             12,345          (None -> "no data")
     {{ x|number:2 }}          1,234.57
     {{ share|percent:1 }}     12.3%           (share is a fraction: 0.123)
+    {{ value|pct:1 }}         12.3%           (value is already a percentage: 12.34)
     {{ amount|money }}        £1,234.50 / £1,500
     {{ amount|money:0 }}      £1,235
     {{ value|nodata }}        the value, or "no data" when it is None or empty
@@ -43,6 +44,11 @@ def number(value: Any, places: int = 1) -> Any:
 @register.filter
 def percent(value: Any, places: int = 0) -> Any:
     return _safely(formatting.format_percent, value, int(places))
+
+
+@register.filter
+def pct(value: Any, places: int = 1) -> Any:
+    return _safely(formatting.format_pct, value, int(places))
 
 
 @register.filter

@@ -1,0 +1,297 @@
+"""Benchmark: postcode directory import and postcode lookups, on SQLite or PostgreSQL.
+
+    .venv/bin/python benchmarks/geography_postcodes.py [--database-url URL] [--rows N]
+
+1. Builds a file in the official NSPL layout (all 41 columns) with N rows (default
+   2,700,000, the size of the full UK directory) by repeating the real NSPL November 2021
+   TF and HR rows under new, valid, unique postcodes (benchmarks/out/, git-ignored).
+2. Imports it with the real importer into a fresh database in a child process, and
+   reports the wall time and the child's peak memory (ru_maxrss).
+3. Loads the same file with the engine's own bulk loader into a bare table (SQLite: the
+   `sqlite3` shell's `.import`; PostgreSQL: `COPY ... FROM STDIN (FORMAT csv)`), and
+   prints our time divided by that baseline.
+4. Loads IoD2019/IoD2025 and area names, then times `postcodes_lookup` for 100,000
+   postcodes in-process and `POST /api/v1/postcodes` with 1,000 postcodes.
+
+Targets: import ≤ 60 s and ≤ 1 GiB peak memory, ≤ 3× the baseline; 100,000 lookups
+≤ 1 s; the 1,000-postcode API call ≤ 200 ms. Without --database-url a fresh SQLite
+file in a temporary folder is used. With --database-url the geography tables of that
+database are emptied first: use a database made for benchmarking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+FIRST = "ABCDEFGHIJKLMNOPRSTUWYZ"
+SECOND = "ABCDEFGHKLMNOPQRSTUVWXY"
+UNIT = "ABDEFGHJLNPQRSTUWXYZ"
+TARGETS = {"import_s": 60.0, "peak_mib": 1024.0, "ratio": 3.0, "lookup_s": 1.0, "api_ms": 200.0}
+
+
+def shared_data() -> Path:
+    sys.path.insert(0, str(ROOT))
+    from config.env import env
+
+    return Path(env("VCSEHUB_SHARED_DATA")).resolve()
+
+
+def synthetic_postcodes(count: int):
+    """Unique, valid, sorted-by-area postcodes that do not clash with the TF/HR originals."""
+    made = 0
+    for a in FIRST:
+        for b in SECOND:
+            area = a + b
+            if area in {"TF", "HR"}:
+                continue
+            for district in range(1, 100):
+                outward = f"{area}{district}"
+                for sector in range(10):
+                    for u1 in UNIT:
+                        for u2 in UNIT:
+                            yield outward, f"{sector}{u1}{u2}"
+                            made += 1
+                            if made >= count:
+                                return
+
+
+def build_file(rows: int, data: Path) -> Path:
+    path = OUT / f"nspl_layout_{rows}.csv"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = data / "postcodes-nspl-nov2021-tf-hr"
+    header = None
+    tails: list[str] = []
+    for name in ("NSPL_NOV_2021_UK_TF.csv", "NSPL_NOV_2021_UK_HR.csv"):
+        with (folder / name).open(encoding="utf-8", newline="") as stream:
+            lines = stream.read().splitlines()
+        header = lines[0]
+        # Everything after the three postcode columns, kept byte for byte.
+        tails.extend(line.split(",", 3)[3] for line in lines[1:])
+    started = time.perf_counter()
+    partial = path.with_suffix(".part")
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        out.write(header + "\r\n")
+        n_tails = len(tails)
+        buffer = []
+        for i, (outward, inward) in enumerate(synthetic_postcodes(rows)):
+            pcd = f"{outward:<4}{inward}"[:7] if len(outward) < 4 else f"{outward}{inward}"
+            pcd2 = f"{outward:<4} {inward}"
+            buffer.append(f'"{pcd}","{pcd2}","{outward} {inward}",{tails[i % n_tails]}\r\n')
+            if len(buffer) >= 50_000:
+                out.write("".join(buffer))
+                buffer.clear()
+        out.write("".join(buffer))
+    partial.rename(path)
+    print(f"built {path} ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def child_env(database_url: str, home: Path) -> dict:
+    environ = dict(os.environ)
+    environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
+    environ["DATABASE_URL"] = database_url
+    environ["VCSEHUB_DATA_HOME"] = str(home)
+    environ["PYTHONPATH"] = str(ROOT)
+    return environ
+
+
+def run_child(args: list[str], environ: dict) -> tuple[dict, float]:
+    """Run this script as a child; return its JSON answer and its peak RSS in MiB."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args], env=environ, stdout=subprocess.PIPE, text=True
+    )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"child {args[0]} failed ({process.returncode})")
+    answer = json.loads(output.strip().splitlines()[-1])
+    return answer, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default a fresh SQLite file")
+    parser.add_argument("--rows", type=int, default=2_700_000)
+    parser.add_argument("--lookups", type=int, default=100_000)
+    parser.add_argument("--api-postcodes", type=int, default=1_000)
+    options = parser.parse_args()
+
+    data = shared_data()
+    path = build_file(options.rows, data)
+    home = Path(tempfile.mkdtemp(prefix="vcsehub-bench-"))
+    try:
+        url = options.database_url or f"sqlite:///{home / 'bench.sqlite3'}"
+        environ = child_env(url, home)
+        environ["VCSEHUB_SHARED_DATA"] = str(data)
+        engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        subprocess.run(
+            [sys.executable, "-m", "django", "migrate", "-v0"], env=environ, check=True, cwd=ROOT
+        )
+        run_child(["--child-empty"], environ)
+        answer, peak = run_child(["--child-import", str(path)], environ)
+        baseline = baseline_load(path, url, home)
+        ratio = answer["seconds"] / baseline
+        lookups, _ = run_child(
+            ["--child-lookups", str(path), str(options.lookups), str(options.api_postcodes)], environ
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    rows = [
+        ("engine", engine, ""),
+        ("rows imported", f"{answer['rows']:,}", ""),
+        ("import time", f"{answer['seconds']:.1f} s", f"≤ {TARGETS['import_s']:.0f} s"),
+        ("import peak memory (child RSS)", f"{peak:,.0f} MiB", f"≤ {TARGETS['peak_mib']:,.0f} MiB"),
+        (f"baseline ({baseline_name(url)})", f"{baseline:.1f} s", ""),
+        ("import / baseline", f"{ratio:.2f}×", f"≤ {TARGETS['ratio']:.0f}×"),
+        (
+            f"postcodes_lookup of {options.lookups:,}",
+            f"{lookups['lookup_seconds']:.2f} s ({lookups['found']:,} found)",
+            f"≤ {TARGETS['lookup_s']:.0f} s",
+        ),
+        (
+            f"POST /api/v1/postcodes with {options.api_postcodes:,}",
+            f"{lookups['api_ms']:.0f} ms (median of {lookups['api_runs']})",
+            f"≤ {TARGETS['api_ms']:.0f} ms",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value, target in rows:
+        print(f"{label:<{width}}  {value:<28} {target}")
+
+
+def baseline_name(url: str) -> str:
+    return "PostgreSQL COPY into a bare table" if url.startswith("postgres") else "sqlite3 .import into a bare table"
+
+
+def baseline_load(path: Path, url: str, home: Path) -> float:
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            with path.open(encoding="utf-8") as stream:
+                columns = next(csv.reader(stream))
+            conn.execute("DROP TABLE IF EXISTS bench_bare")
+            conn.execute(
+                "CREATE TABLE bench_bare (" + ", ".join(f'"{c}" text' for c in columns) + ")"
+            )
+            started = time.perf_counter()
+            with conn.cursor() as cursor, cursor.copy(
+                "COPY bench_bare FROM STDIN (FORMAT csv, HEADER true)"
+            ) as copy, path.open("rb") as stream:
+                while chunk := stream.read(1 << 20):
+                    copy.write(chunk)
+            seconds = time.perf_counter() - started
+            conn.execute("DROP TABLE bench_bare")
+        return seconds
+    database = home / "bare.sqlite3"
+    started = time.perf_counter()
+    subprocess.run(
+        ["sqlite3", str(database), "-cmd", ".mode csv", f".import {path} bare"], check=True
+    )
+    return time.perf_counter() - started
+
+
+# -- children ------------------------------------------------------------------------------
+
+
+def _django() -> None:
+    import django
+
+    django.setup()
+
+
+def child_empty() -> None:
+    _django()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("geography_postcode", "geography_deprivation", "geography_area"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    print(json.dumps({"ok": True}))
+
+
+def child_import(path: str) -> None:
+    _django()
+    from vcsehub.geography.importers.postcode_directory import NsplImporter
+
+    started = time.perf_counter()
+    run = NsplImporter(locations=[path]).run()
+    seconds = time.perf_counter() - started
+    if run.status != "succeeded":
+        raise SystemExit(f"import failed: {run.error}")
+    print(json.dumps({"seconds": seconds, "rows": run.rows_loaded}))
+
+
+def child_lookups(path: str, count: str, api_count: str) -> None:
+    _django()
+    from django.test import Client
+
+    from vcsehub.geography.importers.area_codes import AreaCodesImporter
+    from vcsehub.geography.importers.iod2019 import Iod2019Importer
+    from vcsehub.geography.lookup import postcodes_lookup
+
+    data = os.environ["VCSEHUB_SHARED_DATA"]
+    for importer in (AreaCodesImporter, Iod2019Importer):
+        run = importer(data_dir=data).run()
+        if run.status != "succeeded":
+            raise SystemExit(f"{importer.source_id} failed: {run.error}")
+    postcodes = []
+    with open(path, encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader)
+        postcodes = [row[2] for row in reader]
+    chosen = random.Random(1).sample(postcodes, int(count))
+    del postcodes
+    postcodes_lookup(chosen[:1000])  # warm the connection and caches
+    started = time.perf_counter()
+    results = postcodes_lookup(chosen)
+    lookup_seconds = time.perf_counter() - started
+    found = sum(1 for r in results if r.found)
+
+    client = Client()
+    body = json.dumps({"postcodes": chosen[: int(api_count)]})
+    timings = []
+    for _ in range(7):
+        started = time.perf_counter()
+        response = client.post("/api/v1/postcodes", body, content_type="application/json")
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"API answered {response.status_code}: {response.content[:300]!r}")
+    timings.sort()
+    print(
+        json.dumps(
+            {
+                "lookup_seconds": lookup_seconds,
+                "found": found,
+                "api_ms": timings[len(timings) // 2],
+                "api_runs": len(timings),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-empty":
+        child_empty()
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child-import":
+        child_import(sys.argv[2])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child-lookups":
+        child_lookups(*sys.argv[2:5])
+    else:
+        main()

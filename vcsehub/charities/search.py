@@ -1,0 +1,300 @@
+"""Find charities by name, number or org-id, with filters and counts per filter value.
+
+One function, `organisation_search`, for every caller (pages, API, reconciliation). The
+full-text engine depends on the database, chosen by connection.vendor:
+
+- SQLite: the FTS5 table `charities_charity_fts` (see migration 0002), ranked by bm25;
+- PostgreSQL: to_tsvector/to_tsquery over a GIN index, plus pg_trgm word similarity so
+  misspelt and partial words still match, ranked by ts_rank + similarity.
+
+Every word of the query must match the start of a word of a name (current or other
+names), so "canc life" finds "Cancer Lifeline". An exact charity number, company number
+or org-id comes first. The query is reduced to letters and digits before it reaches the
+engine, so quotes, `*`, `-`, `NEAR` and the like are just words, never syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from vcsehub.charities.classification import (
+    INCOME_BAND_LABELS,
+    INCOME_BAND_NONE,
+    company_number_normalise,
+    search_words,
+)
+from vcsehub.charities.models import AreaOfOperation, Charity, Classification, Register, Status
+
+MAX_PAGE_SIZE = 100
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 12
+FACET_LIMIT = 25
+REGISTER_ALIASES = {
+    "ccew": Register.CCEW, "ew": Register.CCEW, "e&w": Register.CCEW, "gb-chc": Register.CCEW,
+    "england and wales": Register.CCEW,
+    "oscr": Register.OSCR, "sc": Register.OSCR, "gb-sc": Register.OSCR, "scotland": Register.OSCR,
+    "ccni": Register.CCNI, "ni": Register.CCNI, "nic": Register.CCNI, "gb-nic": Register.CCNI,
+    "northern ireland": Register.CCNI,
+}  # fmt: skip
+LAD_MODES = {"based", "works"}
+_ORG_ID = re.compile(r"^GB-(CHC|SC|NIC|COH)-([A-Z0-9]+)$")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    items: list[Charity]
+    total: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    page: int = 1
+    page_size: int = 20
+
+
+def organisation_search(
+    *,
+    q: str = "",
+    register: str | None = None,
+    status: str | None = None,
+    income_band: str | None = None,
+    classification: str | None = None,
+    lad_code: str | None = None,
+    lad_mode: str = "based",
+    page: int = 1,
+    page_size: int = 20,
+) -> SearchResult:
+    """Charities matching `q` and the filters: a page of them, how many in all, and facets.
+
+    Filters: register ("ccew"/"oscr"/"ccni", or "EW"/"SC"/"NI"), status ("registered" /
+    "removed"), income_band (a code from classification.INCOME_BANDS, or "none" for no
+    income data), classification (a code such as "105" or a label), lad_code (a local
+    authority GSS code) with lad_mode "based" (postcode in it) or "works" (area of
+    operation). Raises ValueError for a filter value that does not exist.
+    """
+    page = max(1, int(page))
+    page_size = min(MAX_PAGE_SIZE, max(1, int(page_size)))
+    base = _filtered(
+        register=register,
+        status=status,
+        income_band=income_band,
+        classification=classification,
+        lad_code=lad_code,
+        lad_mode=lad_mode,
+    )
+    text = (q or "").strip()[:MAX_QUERY_CHARS]
+    words = search_words(text)[:MAX_WORDS]
+    exact = _exact_condition(text)
+    if not text:
+        matched = base
+        items = list(base.order_by("name", "org_id")[(page - 1) * page_size : page * page_size])
+    else:
+        engine = _POSTGRES if connection.vendor == "postgresql" else _SQLITE
+        condition = exact if exact is not None else Q(pk__in=[])
+        if words:
+            condition = condition | Q(pk__in=engine.matching_ids(words))
+        matched = base.filter(condition)
+        exact_ids = list(base.filter(exact).order_by("org_id").values_list("id", flat=True)[:50]) if exact else []
+        items = _ranked_page(engine, base, words, exact_ids, page=page, page_size=page_size)
+    total = matched.count()
+    return SearchResult(
+        items=items,
+        total=total,
+        facets=_facets(matched) if total else {},
+        page=page,
+        page_size=page_size,
+    )
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+
+def register_code(value: str) -> str:
+    code = REGISTER_ALIASES.get(value.strip().lower())
+    if code is None:
+        raise ValueError(f"There is no register called {value!r}. Use ccew, oscr or ccni.")
+    return code
+
+
+def _filtered(*, register, status, income_band, classification, lad_code, lad_mode) -> QuerySet:
+    charities = Charity.objects.all()
+    if register:
+        charities = charities.filter(register=register_code(register))
+    if status:
+        if status.lower() not in Status.values:
+            raise ValueError(f"There is no status called {status!r}. Use registered or removed.")
+        charities = charities.filter(status=status.lower())
+    if income_band:
+        band = INCOME_BAND_NONE if income_band.lower() == "none" else income_band.lower()
+        if band not in INCOME_BAND_LABELS:
+            raise ValueError(f"There is no income band called {income_band!r}.")
+        charities = charities.filter(income_band=band)
+    if classification:
+        wanted = Classification.objects.filter(
+            Q(code=classification) | Q(label__iexact=classification)
+        ).values("charity_id")
+        charities = charities.filter(id__in=wanted)
+    if lad_code:
+        if lad_mode not in LAD_MODES:
+            raise ValueError(f"lad_mode must be 'based' or 'works', not {lad_mode!r}.")
+        code = lad_code.strip().upper()
+        if lad_mode == "based":
+            charities = charities.filter(lad_code=code)
+        else:
+            charities = charities.filter(
+                id__in=AreaOfOperation.objects.filter(gss_code=code).values("charity_id")
+            )
+    return charities
+
+
+def _exact_condition(text: str) -> Q | None:
+    """Numbers and org-ids: the charity with exactly this number comes first."""
+    value = re.sub(r"\s+", "", text).upper()
+    if not value or len(value) > 40:
+        return None
+    conditions = Q(org_id=value)
+    org = _ORG_ID.match(value)
+    if org:
+        if org.group(1) == "COH":
+            company = company_number_normalise(org.group(2))
+            return Q(company_number=company) if company else conditions
+        return conditions
+    if re.fullmatch(r"(SC)?\d{1,8}", value):
+        number = value if value.startswith("SC") else str(int(value))
+        conditions |= Q(registered_number=number)
+        if value.startswith("SC"):
+            conditions |= Q(registered_number=f"SC{value[2:].zfill(6)}")
+    company = company_number_normalise(value) if re.fullmatch(r"([A-Z]{2})?\d{6,8}", value) else ""
+    if company:
+        conditions |= Q(company_number=company)
+    if conditions == Q(org_id=value) and not value.startswith("GB-"):
+        return None
+    return conditions
+
+
+# -- ranking -----------------------------------------------------------------------------------
+
+
+def _ranked_page(engine, base: QuerySet, words: list[str], exact_ids: list[int], *, page: int, page_size: int):
+    start = (page - 1) * page_size
+    ids = exact_ids[start : start + page_size]
+    wanted = page_size - len(ids)
+    if wanted and words:
+        offset = max(0, start - len(exact_ids))
+        ids += engine.ranked_ids(base, words, exclude=exact_ids, limit=wanted, offset=offset)
+    found = Charity.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def _base_sql(base: QuerySet) -> tuple[str, tuple]:
+    """The filtered queryset as SQL selecting ids (empty when it has no filter)."""
+    if not base.query.where:
+        return "", ()
+    sql, params = base.values("id").query.sql_with_params()
+    return sql, params
+
+
+class _Sqlite:
+    @staticmethod
+    def match_expression(words: list[str]) -> str:
+        return " ".join(f'"{word}"*' for word in words)
+
+    def matching_ids(self, words: list[str]) -> RawSQL:
+        return RawSQL(
+            "SELECT rowid FROM charities_charity_fts WHERE charities_charity_fts MATCH %s",
+            (self.match_expression(words),),
+        )
+
+    def ranked_ids(self, base: QuerySet, words, *, exclude, limit, offset) -> list[int]:
+        sql = (
+            "SELECT f.rowid FROM charities_charity_fts f JOIN charities_charity c ON c.id = f.rowid "
+            "WHERE charities_charity_fts MATCH %s"
+        )
+        params: list = [self.match_expression(words)]
+        base_sql, base_params = _base_sql(base)
+        if base_sql:
+            sql += f" AND f.rowid IN ({base_sql})"
+            params += list(base_params)
+        if exclude:
+            sql += f" AND f.rowid NOT IN ({', '.join(['%s'] * len(exclude))})"
+            params += list(exclude)
+        sql += " ORDER BY f.rank, c.name LIMIT %s OFFSET %s"
+        params += [limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+
+class _Postgres:
+    VECTOR = "to_tsvector('simple'::regconfig, charities_charity.search_text)"
+
+    @staticmethod
+    def tsquery(words: list[str]) -> str:
+        return " & ".join(f"'{word}':*" for word in words)
+
+    @staticmethod
+    def phrase(words: list[str]) -> str:
+        return " ".join(words)
+
+    def matching_ids(self, words: list[str]) -> RawSQL:
+        return RawSQL(
+            f"SELECT id FROM charities_charity WHERE {self.VECTOR} @@ to_tsquery('simple', %s) "
+            "OR %s <%% charities_charity.search_text",
+            (self.tsquery(words), self.phrase(words)),
+        )
+
+    def ranked_ids(self, base: QuerySet, words, *, exclude, limit, offset) -> list[int]:
+        score = RawSQL(
+            f"ts_rank({self.VECTOR}, to_tsquery('simple', %s)) "
+            "+ word_similarity(%s, charities_charity.search_text)",
+            (self.tsquery(words), self.phrase(words)),
+        )
+        ranked = (
+            base.filter(pk__in=self.matching_ids(words))
+            .exclude(pk__in=exclude)
+            .annotate(score=score)
+            .order_by("-score", "name", "id")
+            .values_list("id", flat=True)
+        )
+        return list(ranked[offset : offset + limit])
+
+
+_SQLITE = _Sqlite()
+_POSTGRES = _Postgres()
+
+
+# -- facets ------------------------------------------------------------------------------------
+
+
+def _facets(matched: QuerySet) -> dict[str, list[FacetValue]]:
+    def counts(column: str, labels: dict) -> list[FacetValue]:
+        rows = matched.order_by().values(column).annotate(n=Count("id")).order_by("-n", column)
+        return [
+            FacetValue(value=row[column] or "none", label=str(labels.get(row[column], row[column])), count=row["n"])
+            for row in rows
+        ]
+
+    classifications = (
+        Classification.objects.filter(charity_id__in=matched.order_by().values("id"))
+        .values("code", "label")
+        .annotate(n=Count("charity_id", distinct=True))
+        .order_by("-n", "label")[:FACET_LIMIT]
+    )
+    return {
+        "register": counts("register", dict(Register.choices)),
+        "status": counts("status", dict(Status.choices)),
+        "income_band": counts("income_band", INCOME_BAND_LABELS),
+        "classification": [
+            FacetValue(value=row["code"], label=row["label"], count=row["n"]) for row in classifications
+        ],
+    }
+

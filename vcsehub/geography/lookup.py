@@ -1,0 +1,281 @@
+"""Postcode → small areas → ward, district, region → deprivation, one or many at a time.
+
+`postcodes_lookup(list)` answers in input order with one query per 500 postcodes (plus a
+few for names and deprivation), so 100,000 postcodes take about a second.
+
+Several sources can describe one postcode (an official ONS directory, and the derived
+WMCA file). They are merged field by field: official sources first (in registry order),
+then derived ones fill gaps; `derived_fields` names every field taken from a derived
+source. IMD 2019 comes through the postcode's LSOA 2011, IMD 2025 through its LSOA 2021
+as the directory gives it — never by converting LSOA 2011 to 2021 through the lookup
+(that best-fit lookup is wrong for about 4% of postcodes). Welsh and Scottish postcodes
+get the WIMD 2019 / SIMD 2020 decile in their own fields: national indices are never mixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from vcsehub.geography.models import Area, AreaType, Deprivation, DeprivationIndex, Postcode
+from vcsehub.geography.postcodes import postcode_check
+from vcsehub.sources.registry import Source, all_sources
+
+CHUNK = 500
+ENGLAND, WALES, SCOTLAND = "E92000001", "W92000004", "S92000003"
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+# Fields merged across sources, in the order of Postcode.values_list below (after postcode, source_id).
+MERGED = (
+    "introduced",
+    "terminated",
+    "lsoa11",
+    "lsoa21",
+    "ward_code",
+    "ward_year",
+    "lad_code",
+    "region_code",
+    "country_code",
+    "latitude",
+    "longitude",
+)
+
+
+@dataclass(slots=True)
+class SourceUsed:
+    id: str
+    title: str
+    derived: bool
+
+
+@dataclass(slots=True)
+class PostcodeResult:
+    input: str
+    postcode: str
+    valid: bool
+    found: bool = False
+    status: str = "not_found"  # ok | terminated | outside_england | not_found | invalid
+    reason: str = ""
+    introduced: str = ""
+    terminated: str = ""
+    lsoa11: str = ""
+    lsoa11_name: str = ""
+    lsoa21: str = ""
+    lsoa21_name: str = ""
+    ward_code: str = ""
+    ward_name: str = ""
+    ward_year: int | None = None
+    lad_code: str = ""
+    lad_name: str = ""
+    region_code: str = ""
+    region_name: str = ""
+    country_code: str = ""
+    country_name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    imd2019_decile: int | None = None
+    imd2019_rank: int | None = None
+    imd2025_decile: int | None = None
+    imd2025_rank: int | None = None
+    wimd2019_decile: int | None = None
+    wimd2019_rank: int | None = None
+    simd2020_decile: int | None = None
+    simd2020_rank: int | None = None
+    sources: list[SourceUsed] = field(default_factory=list)
+    derived_fields: list[str] = field(default_factory=list)
+
+
+def postcode_lookup(postcode: str) -> PostcodeResult:
+    return postcodes_lookup([postcode])[0]
+
+
+def _source_info() -> tuple[dict[str, int], dict[str, Source]]:
+    """Postcode sources and their merge priority: official first (registry order), derived after."""
+    sources = {s.id: s for s in all_sources() if "postcodes" in s.tags}
+    ordered = sorted(sources.values(), key=lambda s: (s.derived, s.order, s.id))
+    return {s.id: i for i, s in enumerate(ordered)}, sources
+
+
+def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
+    """Look up many postcodes; results in input order (duplicates answered each time)."""
+    checks = [postcode_check(p) for p in postcodes]
+    wanted = list(dict.fromkeys(c.postcode for c in checks if c.valid))
+    priority, sources = _source_info()
+    rows_by_postcode: dict[str, list[tuple]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for row in Postcode.objects.filter(postcode__in=chunk).values_list(
+            "postcode", "source_id", *MERGED
+        ):
+            rows_by_postcode.setdefault(row[0], []).append(row)
+    merged = {pc: _merge(rows, priority, sources) for pc, rows in rows_by_postcode.items()}
+    names = _names(merged.values())
+    deprivation = _deprivation(merged.values())
+    results = []
+    for check in checks:
+        result = PostcodeResult(input=check.input, postcode=check.postcode, valid=check.valid)
+        if not check.valid:
+            result.status, result.reason = "invalid", check.reason
+        elif check.postcode in merged:
+            _fill(result, merged[check.postcode], names, deprivation)
+        else:
+            result.reason = (
+                "This is a valid postcode, but it is not in the postcode directories loaded "
+                "here. It may be very new, or outside the areas loaded."
+            )
+        results.append(result)
+    return results
+
+
+def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Source]) -> dict:
+    rows.sort(key=lambda r: priority.get(r[1], len(priority)))
+    values: dict = {}
+    derived_fields: list[str] = []
+    used: list[str] = []
+    for row in rows:
+        source_id = row[1]
+        source = sources.get(source_id)
+        is_derived = bool(source and source.derived)
+        contributed = False
+        for name, value in zip(MERGED, row[2:], strict=True):
+            if value in ("", None, 0) or values.get(name) not in ("", None, 0):
+                continue
+            values[name] = value
+            contributed = True
+            if is_derived:
+                derived_fields.append(name)
+        if contributed or not used:
+            used.append(source_id)
+    values["sources"] = used
+    values["derived_fields"] = derived_fields
+    values["_sources"] = sources
+    return values
+
+
+def _names(records: Iterable[dict]) -> dict[tuple[str, str], str]:
+    """(kind, code) → name, for the LSOAs, wards, districts, regions and countries found."""
+    wanted: dict[str, set[str]] = {"lsoa11": set(), "lsoa21": set(), "other": set()}
+    for r in records:
+        if r.get("lsoa11"):
+            wanted["lsoa11"].add(r["lsoa11"])
+        if r.get("lsoa21"):
+            wanted["lsoa21"].add(r["lsoa21"])
+        for key in ("ward_code", "lad_code", "region_code", "country_code"):
+            if r.get(key):
+                wanted["other"].add(r[key])
+    names: dict[tuple[str, str], str] = {}
+    # Region from the district when the directory has no region column.
+    missing = {r["lad_code"] for r in records if r.get("lad_code") and not r.get("region_code")}
+    if missing:
+        for code, region in Area.objects.filter(type=AreaType.LAD, code__in=missing).values_list(
+            "code", "region_code"
+        ):
+            names[("region_of", code)] = region
+            if region:
+                wanted["other"].add(region)
+    queries = (
+        ("lsoa11", [AreaType.LSOA11, AreaType.WELSH_LSOA11, AreaType.DATAZONE11]),
+        ("lsoa21", [AreaType.LSOA21]),
+        ("other", [AreaType.WARD, AreaType.LAD, AreaType.REGION, AreaType.COUNTRY]),
+    )
+    for kind, types in queries:
+        codes = sorted(wanted[kind])
+        for start in range(0, len(codes), CHUNK):
+            for code, name in (
+                Area.objects.filter(type__in=types, code__in=codes[start : start + CHUNK])
+                .order_by("year")
+                .values_list("code", "name")
+            ):
+                names[(kind, code)] = name
+    return names
+
+
+def _deprivation(records: Iterable[dict]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(index, area code) → (rank, decile) for the LSOAs found."""
+    lsoa11 = sorted({r["lsoa11"] for r in records if r.get("lsoa11")})
+    lsoa21 = sorted({r["lsoa21"] for r in records if r.get("lsoa21")})
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    older = [DeprivationIndex.IMD2019, DeprivationIndex.WIMD2019, DeprivationIndex.SIMD2020]
+    for indexes, codes in ((older, lsoa11), ([DeprivationIndex.IMD2025], lsoa21)):
+        for start in range(0, len(codes), CHUNK):
+            for index, code, rank, decile in Deprivation.objects.filter(
+                index__in=indexes, area_code__in=codes[start : start + CHUNK]
+            ).values_list("index", "area_code", "rank", "decile"):
+                found[(index, code)] = (rank, decile)
+    return found
+
+
+def _fill(result: PostcodeResult, r: dict, names: dict, deprivation: dict) -> None:
+    result.found = True
+    for key in MERGED:
+        value = r.get(key)
+        if value not in (None, ""):
+            setattr(result, key, value)
+    if not result.ward_year:
+        result.ward_year = None
+    if not result.region_code and result.lad_code:
+        result.region_code = names.get(("region_of", result.lad_code), "")
+    result.lsoa11_name = names.get(("lsoa11", result.lsoa11), "")
+    result.lsoa21_name = names.get(("lsoa21", result.lsoa21), "")
+    result.ward_name = names.get(("other", result.ward_code), "")
+    result.lad_name = names.get(("other", result.lad_code), "")
+    result.region_name = names.get(("other", result.region_code), "")
+    result.country_name = names.get(("other", result.country_code), "")
+    for index, code, prefix in (
+        (DeprivationIndex.IMD2019, result.lsoa11, "imd2019"),
+        (DeprivationIndex.IMD2025, result.lsoa21, "imd2025"),
+        (DeprivationIndex.WIMD2019, result.lsoa11, "wimd2019"),
+        (DeprivationIndex.SIMD2020, result.lsoa11, "simd2020"),
+    ):
+        figures = deprivation.get((index, code)) if code else None
+        if figures:
+            setattr(result, f"{prefix}_rank", figures[0])
+            setattr(result, f"{prefix}_decile", figures[1])
+    sources: dict[str, Source] = r["_sources"]
+    result.sources = [
+        SourceUsed(id=s, title=sources[s].title if s in sources else s, derived=bool(s in sources and sources[s].derived))
+        for s in r["sources"]
+    ]
+    result.derived_fields = list(r["derived_fields"])
+    _status(result)
+
+
+def _month(yyyymm: str) -> str:
+    if len(yyyymm) == 6 and yyyymm.isdigit() and 1 <= int(yyyymm[4:]) <= 12:
+        return f"{MONTHS[int(yyyymm[4:]) - 1]} {yyyymm[:4]}"
+    return yyyymm
+
+
+def _status(result: PostcodeResult) -> None:
+    notes = []
+    if result.terminated:
+        result.status = "terminated"
+        place = result.lad_name or result.lad_code or "an area not recorded"
+        lsoa = f", small area {result.lsoa11_name or result.lsoa11}" if result.lsoa11 else ""
+        notes.append(
+            f"This postcode was withdrawn in {_month(result.terminated)} and is no longer used. "
+            f"The areas shown are where it used to be: {place}{lsoa}."
+        )
+    country = result.country_code
+    if country and country != ENGLAND:
+        if result.status != "terminated":
+            result.status = "outside_england"
+        nation = {WALES: "Wales", SCOTLAND: "Scotland"}.get(country, result.country_name or "outside England")
+        if country == WALES:
+            index = "the Welsh Index of Multiple Deprivation 2019 (wimd2019 fields)"
+        elif country == SCOTLAND:
+            index = "the Scottish Index of Multiple Deprivation 2020 (simd2020 fields)"
+        else:
+            index = "no deprivation index loaded here"
+        notes.append(
+            f"This postcode is in {nation}, outside England, so the English IMD does not apply: "
+            f"deprivation comes from {index}. Never pool its decile with English ones."
+        )
+    elif result.status == "not_found":
+        result.status = "ok"
+    if result.derived_fields:
+        notes.append(
+            "Some areas were worked out by the VCSE Hub project from the postcode's location, "
+            "not published by ONS: " + ", ".join(result.derived_fields) + "."
+        )
+    result.reason = " ".join(notes)
