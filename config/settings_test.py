@@ -7,3 +7,5 @@ AXES_ENABLED = True
 
 # A tiny app with one model, for the all-or-nothing import tests (tests/sources/).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sources.testapp"]  # noqa: F405
+
+PASSWORD_HASHERS = ["config.test_hashers.FastArgon2PasswordHasher"]

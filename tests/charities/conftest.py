@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from vcsehub.charities.importers.ccew import CcewImporter
 from vcsehub.charities.importers.ccni import CcniImporter
@@ -59,5 +60,10 @@ def registers_module(django_db_setup, django_db_blocker, ccew_paths, ccni_path):
     with django_db_blocker.unblock():
         for register in ("ccew", "ccni"):
             register_rows_delete(register=register)
-        OrgIdLink.objects.all().delete()
-        ImportRun.objects.all().delete()
+        OrgIdLink.objects.filter(import_run__in=runs).delete()
+        # Only these runs, and without Django's delete collector (which would visit every
+        # app's tables that point at ImportRun).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {ImportRun._meta.db_table} WHERE id IN (%s, %s)", [run.pk for run in runs]
+            )

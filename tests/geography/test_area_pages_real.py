@@ -140,3 +140,22 @@ def test_ward_page_uses_best_fit_small_areas_from_postcodes(client, db, shared_d
 
 def test_birmingham_lists_its_69_wards(birmingham_html):
     assert "69 wards." in birmingham_html
+
+
+def test_find_official_postcode_in_telford(client, db, shared_data_dir):
+    # NSPL (official): TF1 1AA is in LSOA 2011 E01014145, Telford and Wrekin.
+    decile = next(d for c, _, d, _ in iod2019_by_lad(shared_data_dir)["E06000020"] if c == "E01014145")
+    html = client.get(reverse("geography:index"), {"q": "tf11aa"}).content.decode()
+    assert "TF1 1AA is in" in html and "Telford and Wrekin" in html
+    assert "(E01014145)" in html
+    assert f"IMD 2019 decile {decile} of 10 (IoD2019, 2011 areas)" in html
+    assert f'href="{reverse("geography:area", args=["E06000020"])}"' in html
+    assert "Contains Royal Mail data © Royal Mail copyright and database right 2021" in html
+
+
+def test_find_derived_postcode_in_birmingham(client, db):
+    html = client.get(reverse("geography:index"), {"q": "B1 1AA"}).content.decode()
+    assert "(E01033625)" in html  # LSOA 2011 and 2021 from the derived file
+    assert f'href="{reverse("geography:area", args=["E05011151"])}"' in html  # its ward has a page
+    assert f'href="{reverse("geography:area", args=[BIRMINGHAM])}"' in html
+    assert "derived, not official" in html

@@ -47,7 +47,7 @@ def test_source_page_lists_runs_and_shows_logs_to_staff_only(
     widget_importer(locations=[FIXTURES / "widgets_header_only.csv"]).run()
     url = reverse("sources:detail", args=["test-widgets"])
     html = client.get(url).content.decode()
-    assert "<caption>The last 2 imports of Test widgets, newest first.</caption>" in html
+    assert ">The last 2 imports of Test widgets, newest first.</caption>" in html
     assert "Failed: The file held no rows that could be loaded" in html
     assert "widgets_4.csv" in html
     assert "Log of run" not in html

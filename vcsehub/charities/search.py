@@ -34,6 +34,9 @@ MAX_PAGE_SIZE = 100
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
 FACET_LIMIT = 25
+# Counting categories over more matches than this is slow on a full register (millions of
+# category rows), so the classification facet is left out above it; the other facets stay.
+CLASSIFICATION_FACET_MAX = 50_000
 REGISTER_ALIASES = {
     "ccew": Register.CCEW, "ew": Register.CCEW, "e&w": Register.CCEW, "gb-chc": Register.CCEW,
     "england and wales": Register.CCEW,
@@ -109,7 +112,7 @@ def organisation_search(
     return SearchResult(
         items=items,
         total=total,
-        facets=_facets(matched) if total else {},
+        facets=_facets(matched, total=total) if total else {},
         page=page,
         page_size=page_size,
     )
@@ -275,7 +278,12 @@ _POSTGRES = _Postgres()
 # -- facets ------------------------------------------------------------------------------------
 
 
-def _facets(matched: QuerySet) -> dict[str, list[FacetValue]]:
+def _facets(matched: QuerySet, *, total: int) -> dict[str, list[FacetValue]]:
+    """Counts per value of each filter among the matches. Missing income shows as "none".
+
+    "classification" is absent (not empty) when there are more than
+    CLASSIFICATION_FACET_MAX matches.
+    """
     def counts(column: str, labels: dict) -> list[FacetValue]:
         rows = matched.order_by().values(column).annotate(n=Count("id")).order_by("-n", column)
         return [
@@ -283,18 +291,21 @@ def _facets(matched: QuerySet) -> dict[str, list[FacetValue]]:
             for row in rows
         ]
 
-    classifications = (
-        Classification.objects.filter(charity_id__in=matched.order_by().values("id"))
-        .values("code", "label")
-        .annotate(n=Count("charity_id", distinct=True))
-        .order_by("-n", "label")[:FACET_LIMIT]
-    )
-    return {
+    facets = {
         "register": counts("register", dict(Register.choices)),
         "status": counts("status", dict(Status.choices)),
         "income_band": counts("income_band", INCOME_BAND_LABELS),
-        "classification": [
-            FacetValue(value=row["code"], label=row["label"], count=row["n"]) for row in classifications
-        ],
     }
+    if total <= CLASSIFICATION_FACET_MAX:
+        # Importers store each category once per charity, so rows count charities.
+        classifications = (
+            Classification.objects.filter(charity_id__in=matched.order_by().values("id"))
+            .values("code", "label")
+            .annotate(n=Count("id"))
+            .order_by("-n", "label")[:FACET_LIMIT]
+        )
+        facets["classification"] = [
+            FacetValue(value=row["code"], label=row["label"], count=row["n"]) for row in classifications
+        ]
+    return facets
 

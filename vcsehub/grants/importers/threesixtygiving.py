@@ -1,0 +1,261 @@
+"""Import one 360Giving grants file (JSON, CSV or XLSX) as one dataset, all-or-nothing.
+
+Every grant is checked against the 360Giving schema (as the Data Quality Tool does) and
+every problem is recorded as a ValidationIssue of the run. Usable grants are imported
+even when the file breaks the standard: dates like 31/03/2016, "Y"/"N", amounts with £
+and commas are read, and each such change is recorded as a warning. A grant with no
+identifier or no amount is refused, with the reason; a file that cannot be read at all
+is refused whole, and the dataset's previous grants stay as they were.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from django.db import transaction
+
+from vcsehub.grants import normalise
+from vcsehub.grants.models import Dataset, Funder, Grant, GrantLocation, Publisher, ValidationIssue
+from vcsehub.grants.reading import GrantFile, read_grant_file
+from vcsehub.grants.report import REJECTIONS, Report
+from vcsehub.grants.selectors import LoadedStandard, standard_current
+from vcsehub.sources.errors import ImportRefused
+from vcsehub.sources.fetch import FetchedFile
+from vcsehub.sources.importer import Importer
+from vcsehub.sources.models import ImportRun
+from vcsehub.sources.progress import Progress
+
+BATCH = 2000
+MAX_CONVERSION_WARNINGS = 50
+
+
+def dataset_identifier_for(location: str) -> str:
+    """A dataset name for a file imported by hand: the file's name."""
+    path = urlsplit(location).path if "://" in location else location
+    return PurePosixPath(path).name or location
+
+
+class GrantFileImporter(Importer):
+    source_id = "360giving-file"
+    batch_size = BATCH
+
+    def __init__(
+        self,
+        *,
+        location: str | Path,
+        dataset: str | None = None,
+        title: str = "",
+        licence: str = "",
+        licence_url: str = "",
+        publisher: Publisher | None = None,
+        download_url: str = "",
+        access_url: str = "",
+        issued: str = "",
+        modified: str = "",
+        progress: Progress | None = None,
+        allow_shrink: bool = False,
+    ) -> None:
+        super().__init__(locations=[str(location)], progress=progress, allow_shrink=allow_shrink)
+        self.dataset_identifier = dataset or dataset_identifier_for(str(location))
+        self.dataset_fields = {
+            "title": title[:500],
+            "licence": licence[:200],
+            "licence_url": licence_url[:500],
+            "publisher": publisher,
+            "download_url": download_url[:1000],
+            "access_url": access_url[:1000],
+            "issued": issued[:40],
+            "modified": modified[:40],
+        }
+        self.report: Report | None = None
+        self.funders: dict[str, Funder] = {}
+
+    def current_row_count(self) -> int:
+        return Grant.objects.filter(dataset__identifier=self.dataset_identifier).count()
+
+    def run(self) -> ImportRun:
+        run = super().run()
+        changed = False
+        if not run.licence and self.dataset_fields["licence"]:
+            run.licence = self.dataset_fields["licence"]
+            changed = True
+        if changed:
+            run.save(update_fields=["licence"])
+        if self.report is not None:
+            self._save_issues(run)
+        return run
+
+    # -- loading ----------------------------------------------------------------------
+
+    def load(self, files: list[FetchedFile], run: ImportRun) -> int:
+        fetched = files[0]
+        standard = standard_current()
+        grant_file = read_grant_file(fetched.path, name=fetched.name, schema=standard.schema)
+        self.report = report = Report(grant_file, standard.schema)
+        licence = self.dataset_fields["licence"] or _package_licence(grant_file)
+        run.licence = licence[:200]
+        if not licence:
+            report.file_level(
+                category="quality",
+                severity="warning",
+                code="no-licence",
+                message="No licence is recorded for this file, so its grants should not be shown or shared until the publisher's licence is known.",
+            )
+        self._file_checks(grant_file, standard, report)
+        dataset, _created = Dataset.objects.update_or_create(
+            identifier=self.dataset_identifier,
+            defaults={**self.dataset_fields, "licence": licence[:200]},
+        )
+        GrantLocation.objects.filter(grant__dataset=dataset).delete()
+        old = Grant.objects.filter(dataset=dataset)
+        old._raw_delete(old.db)
+        self.progress.start(f"grants in {fetched.name}", unit="grants")
+        loaded = self._load_grants(grant_file, standard, report, dataset, run)
+        if run.rows_read == 0:
+            report.file_level(category="file", severity="error", code="no-grants", message="The file holds no grants.")
+            raise ImportRefused("The file holds no grants, so nothing was imported", fix="Check it is the right file.", file=fetched.name)
+        if loaded == 0:
+            raise ImportRefused(
+                f"None of the {run.rows_read:,} grants could be imported (each lacks an identifier or an amount), so nothing was changed",
+                fix="See the list of problems, correct the file and import it again.",
+                file=fetched.name,
+            )
+        dataset.last_run = run
+        dataset.save(update_fields=["last_run"])
+        self.log(
+            f"{run.rows_read:,} grants read, {loaded:,} imported, {run.rows_rejected:,} refused; "
+            f"licence: {licence or 'unknown'}"
+        )
+        return loaded
+
+    def _file_checks(self, grant_file: GrantFile, standard: LoadedStandard, report: Report) -> None:
+        for warning in grant_file.warnings[:MAX_CONVERSION_WARNINGS]:
+            report.file_level(category="file", severity="warning", code="conversion", message=warning)
+        if len(grant_file.warnings) > MAX_CONVERSION_WARNINGS:
+            report.file_level(
+                category="file",
+                severity="warning",
+                code="conversion-more",
+                message=f"{len(grant_file.warnings) - MAX_CONVERSION_WARNINGS:,} more warnings from converting the spreadsheet were not listed.",
+            )
+        for error in standard.package_validator.errors({**grant_file.meta, "grants": [0]}):
+            code, path, message = _package_message(error)
+            report.file_level(category="schema", severity="error", code=code, message=message, path=path)
+
+    def _load_grants(self, grant_file, standard, report, dataset, run) -> int:
+        validator = standard.grant_validator
+        seen: set[str] = set()
+        loaded = 0
+        batch: list[tuple[Grant, list[dict]]] = []
+        for record in grant_file.grants():
+            run.rows_read += 1
+            for error in validator.errors(record.data, ("grants", record.index)):
+                report.schema_error(error, record)
+            result = normalise.grant(record.data)
+            if not result.rejected and result.fields["identifier"] in seen:
+                result.rejected = "duplicate-identifier"
+                report.file_level(
+                    category="schema",
+                    severity="error",
+                    code="schema-duplicate-id",
+                    message="Non-unique id values: two or more grants have the same Identifier.",
+                    path="id",
+                )
+            if result.rejected:
+                run.rows_rejected += 1
+                report.add(
+                    category="rejected",
+                    severity="error",
+                    code=result.rejected,
+                    message=REJECTIONS[result.rejected],
+                    path="id" if result.rejected != "no-amount" else "amountAwarded",
+                    record=record,
+                    full_path="id" if result.rejected != "no-amount" else "amountAwarded",
+                )
+                continue
+            seen.add(result.fields["identifier"])
+            for change in result.changes:
+                category = "privacy" if change.code == "individual-postcode" else "normalised"
+                report.add(
+                    category=category,
+                    severity="warning",
+                    code=change.code,
+                    message=change.message,
+                    path=change.path,
+                    record=record,
+                    full_path=change.path,
+                    value=change.value,
+                )
+            grant = Grant(dataset=dataset, run=run, funder=self._funder(result.fields), **result.fields)
+            batch.append((grant, result.locations))
+            if len(batch) >= BATCH:
+                loaded += self._flush(batch)
+        if batch:
+            loaded += self._flush(batch)
+        return loaded
+
+    def _funder(self, fields: dict) -> Funder | None:
+        org_id = fields["funder_org_id"]
+        if not org_id:
+            return None
+        funder = self.funders.get(org_id)
+        if funder is None:
+            funder, _ = Funder.objects.get_or_create(org_id=org_id[:200], defaults={"name": fields["funder_name"][:500]})
+            self.funders[org_id] = funder
+        return funder
+
+    def _flush(self, batch: list[tuple[Grant, list[dict]]]) -> int:
+        grants = Grant.objects.bulk_create([grant for grant, _ in batch])
+        locations = [
+            GrantLocation(grant=grant, geo_code=place["geo_code"], geo_code_type=place["geo_code_type"], name=place["name"])
+            for grant, (_, places) in zip(grants, batch, strict=True)
+            for place in places
+        ]
+        if locations:
+            GrantLocation.objects.bulk_create(locations)
+        count = len(batch)
+        self.progress.advance(count)
+        batch.clear()
+        return count
+
+    def _save_issues(self, run: ImportRun) -> None:
+        rows = []
+        for issue in self.report.issues.values():
+            first = issue.examples[0] if issue.examples else {}
+            rows.append(
+                ValidationIssue(
+                    run=run,
+                    category=issue.category,
+                    severity=issue.severity,
+                    code=issue.code[:60],
+                    message=issue.message,
+                    path=issue.path[:300],
+                    column=issue.column[:300],
+                    sheet=(first.get("sheet") or "")[:100],
+                    row=first.get("row"),
+                    count=issue.count,
+                    grants_affected=issue.grants_affected,
+                    examples=issue.examples,
+                )
+            )
+        with transaction.atomic():
+            ValidationIssue.objects.filter(run=run).delete()
+            ValidationIssue.objects.bulk_create(rows)
+
+
+def _package_licence(grant_file: GrantFile) -> str:
+    value = grant_file.meta.get("license") if isinstance(grant_file.meta, dict) else None
+    return str(value)[:200] if isinstance(value, str) else ""
+
+
+def _package_message(error) -> tuple[str, str, str]:
+    where = "/".join(str(p) for p in error.path)
+    if error.validator == "required":
+        return "package-required", str(error.value), f"The file's package metadata lacks {error.value!r}."
+    return (
+        f"package-{error.validator}",
+        where,
+        f"The file's package metadata field {where or '(top level)'} breaks the 360Giving package schema: {error.message}",
+    )
+
