@@ -30,15 +30,87 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-WORDS = (
-    "Community Trust Foundation Birmingham Coventry Wolverhampton Walsall Dudley Sandwell "
-    "Solihull Youth Family Food Bank Church Mosque Temple Gurdwara Arts Music Sports Football "
-    "Cricket Care Carers Hospice Cancer Mental Health Wellbeing Advice Centre Friends School "
-    "Parent Teacher Association Housing Refugee Women's Men's Shed Heritage Canal Garden Allotment "
-    "Library Scouts Guides Brownies Theatre Dance Elderly Older People Disability Autism Deaf "
-    "Blind Animal Rescue Environment Climate Debt Employment Skills Training Enterprise St John's "
-    "Café Ó Néill Memorial Relief Poverty Education Welfare Mission"
-).split()
+WORDS = [
+    "Community",
+    "Trust",
+    "Foundation",
+    "Birmingham",
+    "Coventry",
+    "Wolverhampton",
+    "Walsall",
+    "Dudley",
+    "Sandwell",
+    "Solihull",
+    "Youth",
+    "Family",
+    "Food",
+    "Bank",
+    "Church",
+    "Mosque",
+    "Temple",
+    "Gurdwara",
+    "Arts",
+    "Music",
+    "Sports",
+    "Football",
+    "Cricket",
+    "Care",
+    "Carers",
+    "Hospice",
+    "Cancer",
+    "Mental",
+    "Health",
+    "Wellbeing",
+    "Advice",
+    "Centre",
+    "Friends",
+    "School",
+    "Parent",
+    "Teacher",
+    "Association",
+    "Housing",
+    "Refugee",
+    "Women's",
+    "Men's",
+    "Shed",
+    "Heritage",
+    "Canal",
+    "Garden",
+    "Allotment",
+    "Library",
+    "Scouts",
+    "Guides",
+    "Brownies",
+    "Theatre",
+    "Dance",
+    "Elderly",
+    "Older",
+    "People",
+    "Disability",
+    "Autism",
+    "Deaf",
+    "Blind",
+    "Animal",
+    "Rescue",
+    "Environment",
+    "Climate",
+    "Debt",
+    "Employment",
+    "Skills",
+    "Training",
+    "Enterprise",
+    "St",
+    "John's",
+    "Café",
+    "Ó",
+    "Néill",
+    "Memorial",
+    "Relief",
+    "Poverty",
+    "Education",
+    "Welfare",
+    "Mission",
+]
 
 
 def build_extract(*, shared: Path, out: Path, charities: int) -> list[Path]:
@@ -61,34 +133,44 @@ def build_extract(*, shared: Path, out: Path, charities: int) -> list[Path]:
         org_i = columns.index("organisation_number")
         reg_i = columns.index("registered_charity_number")
         name_i = columns.index("charity_name") if "charity_name" in columns else None
-        postcode_i = columns.index("charity_contact_postcode") if "charity_contact_postcode" in columns else None
-        linked_i = columns.index("linked_charity_number") if "linked_charity_number" in columns else None
+        postcode_i = (
+            columns.index("charity_contact_postcode")
+            if "charity_contact_postcode" in columns
+            else None
+        )
+        linked_i = (
+            columns.index("linked_charity_number") if "linked_charity_number" in columns else None
+        )
         parsed = [row.split("\t") for row in rows]
         target = out / source.name
         main_seen = 0
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            with archive.open(member, "w") as raw:
-                raw.write((header + "\r\n").encode("utf-8"))
-                buffer = []
-                for copy in range(copies):
-                    for fields in parsed:
-                        if source.name == "publicextract.charity.zip" and fields[linked_i] == "0":
-                            if main_seen >= charities:
-                                continue
-                            main_seen += 1
-                        new = list(fields)
-                        new[org_i] = str(int(fields[org_i]) + copy * 6_000_000)
-                        new[reg_i] = str(int(fields[reg_i]) + copy * 2_000_000)
-                        if name_i is not None and source.name == "publicextract.charity.zip":
-                            new[name_i] = " ".join(random.sample(WORDS, 3)) + f" {copy}"
-                        if postcode_i is not None and fields[postcode_i]:
-                            new[postcode_i] = random.choice(postcodes)
-                        buffer.append("\t".join(new))
-                        if len(buffer) >= 20000:
-                            raw.write(("\r\n".join(buffer) + "\r\n").encode("utf-8"))
-                            buffer = []
-                if buffer:
-                    raw.write(("\r\n".join(buffer) + "\r\n").encode("utf-8"))
+        with (
+            zipfile.ZipFile(
+                target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
+            ) as archive,
+            archive.open(member, "w") as raw,
+        ):
+            raw.write((header + "\r\n").encode("utf-8"))
+            buffer = []
+            for copy in range(copies):
+                for fields in parsed:
+                    if source.name == "publicextract.charity.zip" and fields[linked_i] == "0":
+                        if main_seen >= charities:
+                            continue
+                        main_seen += 1
+                    new = list(fields)
+                    new[org_i] = str(int(fields[org_i]) + copy * 6_000_000)
+                    new[reg_i] = str(int(fields[reg_i]) + copy * 2_000_000)
+                    if name_i is not None and source.name == "publicextract.charity.zip":
+                        new[name_i] = " ".join(random.sample(WORDS, 3)) + f" {copy}"
+                    if postcode_i is not None and fields[postcode_i]:
+                        new[postcode_i] = random.choice(postcodes)
+                    buffer.append("\t".join(new))
+                    if len(buffer) >= 20000:
+                        raw.write(("\r\n".join(buffer) + "\r\n").encode("utf-8"))
+                        buffer = []
+            if buffer:
+                raw.write(("\r\n".join(buffer) + "\r\n").encode("utf-8"))
         paths.append(target)
     return paths
 
@@ -96,7 +178,16 @@ def build_extract(*, shared: Path, out: Path, charities: int) -> list[Path]:
 QUERIES = (
     [f"{a} {b}" for a, b in zip(WORDS[::2], WORDS[1::2], strict=False)]
     + [w[:4] for w in WORDS[:20]]
-    + ["st john's", "women's", "café", '"cancer', "NEAR(trust)", "-youth", "GB-CHC-200001", "1111111"]
+    + [
+        "st john's",
+        "women's",
+        "café",
+        '"cancer',
+        "NEAR(trust)",
+        "-youth",
+        "GB-CHC-200001",
+        "1111111",
+    ]
 )
 
 
@@ -122,28 +213,39 @@ def main() -> None:
         paths = sorted(args.out.glob("publicextract.*.zip"))
     else:
         paths = build_extract(shared=args.shared, out=args.out, charities=args.charities)
-    print(f"built extract in {time.perf_counter() - started:.1f}s "
-          f"({sum(p.stat().st_size for p in paths) / 1e6:.0f} MB zipped)")
+    print(
+        f"built extract in {time.perf_counter() - started:.1f}s "
+        f"({sum(p.stat().st_size for p in paths) / 1e6:.0f} MB zipped)"
+    )
 
     started = time.perf_counter()
     run = CcewImporter(locations=paths, allow_shrink=True).run()
     seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"import: {run.status} {run.error} — {run.rows_loaded:,} charities, "
-          f"{run.rows_read:,} rows read in {seconds:.1f}s; peak RSS {peak_mib:.0f} MiB")
+    print(
+        f"import: {run.status} {run.error} — {run.rows_loaded:,} charities, "
+        f"{run.rows_read:,} rows read in {seconds:.1f}s; peak RSS {peak_mib:.0f} MiB"
+    )
 
     timings = []
     queries = (list(QUERIES) * 2)[:100]
     random.shuffle(queries)
     for i, query in enumerate(queries):
-        filters = [{}, {"status": "registered"}, {"income_band": "small"}, {"classification": "105"}][i % 4]
+        filters = [
+            {},
+            {"status": "registered"},
+            {"income_band": "small"},
+            {"classification": "105"},
+        ][i % 4]
         started = time.perf_counter()
         organisation_search(q=query, **filters)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"search: {len(timings)} queries, median {statistics.median(timings):.1f} ms, "
-          f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms")
+    print(
+        f"search: {len(timings)} queries, median {statistics.median(timings):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

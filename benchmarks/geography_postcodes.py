@@ -96,7 +96,9 @@ def build_file(rows: int, data: Path) -> Path:
                 buffer.clear()
         out.write("".join(buffer))
     partial.rename(path)
-    print(f"built {path} ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"built {path} ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - started:.1f} s"
+    )
     return path
 
 
@@ -125,7 +127,9 @@ def run_child(args: list[str], environ: dict) -> tuple[dict, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="", help="PostgreSQL URL; default a fresh SQLite file")
+    parser.add_argument(
+        "--database-url", default="", help="PostgreSQL URL; default a fresh SQLite file"
+    )
     parser.add_argument("--rows", type=int, default=2_700_000)
     parser.add_argument("--lookups", type=int, default=100_000)
     parser.add_argument("--api-postcodes", type=int, default=1_000)
@@ -147,7 +151,8 @@ def main() -> None:
         baseline = baseline_load(path, url, home)
         ratio = answer["seconds"] / baseline
         lookups, _ = run_child(
-            ["--child-lookups", str(path), str(options.lookups), str(options.api_postcodes)], environ
+            ["--child-lookups", str(path), str(options.lookups), str(options.api_postcodes)],
+            environ,
         )
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -176,14 +181,20 @@ def main() -> None:
 
 
 def baseline_name(url: str) -> str:
-    return "PostgreSQL COPY into a bare table" if url.startswith("postgres") else "sqlite3 .import into a bare table"
+    return (
+        "PostgreSQL COPY into a bare table"
+        if url.startswith("postgres")
+        else "sqlite3 .import into a bare table"
+    )
 
 
 def baseline_load(path: Path, url: str, home: Path) -> float:
     if url.startswith("postgres"):
         import psycopg
 
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        with psycopg.connect(
+            url.replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as conn:
             with path.open(encoding="utf-8") as stream:
                 columns = next(csv.reader(stream))
             conn.execute("DROP TABLE IF EXISTS bench_bare")
@@ -191,9 +202,11 @@ def baseline_load(path: Path, url: str, home: Path) -> float:
                 "CREATE TABLE bench_bare (" + ", ".join(f'"{c}" text' for c in columns) + ")"
             )
             started = time.perf_counter()
-            with conn.cursor() as cursor, cursor.copy(
-                "COPY bench_bare FROM STDIN (FORMAT csv, HEADER true)"
-            ) as copy, path.open("rb") as stream:
+            with (
+                conn.cursor() as cursor,
+                cursor.copy("COPY bench_bare FROM STDIN (FORMAT csv, HEADER true)") as copy,
+                path.open("rb") as stream,
+            ):
                 while chunk := stream.read(1 << 20):
                     copy.write(chunk)
             seconds = time.perf_counter() - started

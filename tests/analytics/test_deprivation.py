@@ -46,7 +46,7 @@ def test_counts_and_weighted_shares_by_hand():
         "(Test index, 2011 areas)."
     )
     assert "30.0% of Testham's residents (test population, 2,000 people)" in p.population_summary
-    assert "none is missing" in p.missing_text
+    assert p.missing_text == "none (all 5 small areas have a decile and a population count)."
 
 
 def test_missing_decile_and_missing_population_are_counted_not_zero():

@@ -65,5 +65,6 @@ def registers_module(django_db_setup, django_db_blocker, ccew_paths, ccni_path):
         # app's tables that point at ImportRun).
         with connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM {ImportRun._meta.db_table} WHERE id IN (%s, %s)", [run.pk for run in runs]
+                f"DELETE FROM {ImportRun._meta.db_table} WHERE id IN (%s, %s)",  # noqa: S608
+                [run.pk for run in runs],
             )

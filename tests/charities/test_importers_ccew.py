@@ -49,16 +49,20 @@ def test_counts_equal_the_source(ccew_paths):
     assert run.rows_rejected == 0
     assert Charity.objects.filter(register="ccew").count() == 200 == run.rows_loaded
     assert LinkedCharity.objects.count() == 372
-    main_and_linked = Charity.objects.filter(status="registered").count() + LinkedCharity.objects.filter(
-        status="registered"
-    ).count()
+    main_and_linked = (
+        Charity.objects.filter(status="registered").count()
+        + LinkedCharity.objects.filter(status="registered").count()
+    )
     assert main_and_linked == 397
     assert run.data_date.isoformat() == "2023-09-07"
 
 
 def test_the_split_record_is_repaired(ccew_loaded):
     charity = Charity.objects.get(org_id="GB-CHC-1173550")
-    assert [r["name"] for r in charity.published_reports] == ["STATEMENT OF INQUIRY", "INTERIM MANAGER"]
+    assert [r["name"] for r in charity.published_reports] == [
+        "STATEMENT OF INQUIRY",
+        "INTERIM MANAGER",
+    ]
     assert charity.published_reports[1]["date"] == "2023-02-10"
 
 
@@ -69,7 +73,10 @@ def test_charity_fields(ccew_loaded):
     assert isinstance(with_money.first().latest_income, Decimal)
     assert all(c.income_band for c in with_money)
     assert not Charity.objects.filter(latest_income=None).exclude(income_band="").exists()
-    assert Charity.objects.exclude(company_number="").count() == OrgIdLink.objects.filter(source_id="ccew").count()
+    assert (
+        Charity.objects.exclude(company_number="").count()
+        == OrgIdLink.objects.filter(source_id="ccew").count()
+    )
     assert all(len(c.company_number) == 8 for c in Charity.objects.exclude(company_number=""))
 
 
@@ -93,11 +100,16 @@ def test_financial_history_up_to_five_years(ccew_loaded):
 
 def test_classifications_and_areas(ccew_loaded, shared_data_dir):
     labels = {}
-    for line in (shared_data_dir / "charity-lookups" / "classification-ccew.csv").read_text().splitlines()[1:]:
+    for line in (
+        (shared_data_dir / "charity-lookups" / "classification-ccew.csv")
+        .read_text()
+        .splitlines()[1:]
+    ):
         _, code, name = line.split(",", 2)
         labels[code] = name
     stored = dict(Classification.objects.values_list("code", "label").distinct())
     assert set(stored) <= set(labels)
+
     # The lookup writes "Accommodation Housing" where the extract says "Accommodation/Housing".
     def words(text):
         return re.findall(r"[a-z]+", text.lower())
@@ -115,7 +127,8 @@ def _dump() -> list[tuple]:
         if model is not Charity:
             names.insert(0, "charity__org_id")
         rows.extend(
-            (model.__name__, *map(str, row)) for row in model.objects.order_by(*names).values_list(*names)
+            (model.__name__, *map(str, row))
+            for row in model.objects.order_by(*names).values_list(*names)
         )
     return rows
 
@@ -144,7 +157,10 @@ def _as_json_zip(path: Path, folder: Path) -> Path:
         text = archive.read(archive.namelist()[0]).decode("utf-8").replace("\r\n\t", "\t")
     lines = [line for line in text.splitlines() if line]
     header = lines[0].split("\t")
-    records = [dict(zip(header, (value or None for value in line.split("\t")), strict=True)) for line in lines[1:]]
+    records = [
+        dict(zip(header, (value or None for value in line.split("\t")), strict=True))
+        for line in lines[1:]
+    ]
     table = path.name.split(".")[1]
     out = folder / f"publicextract.{table}.json.zip"
     with zipfile.ZipFile(out, "w") as archive:
@@ -198,7 +214,12 @@ def test_shifted_column_in_the_header(loaded_once, ccew_paths, tmp_path):
         return "\t".join(columns) + "\r\n" + rest
 
     bad = _rewrite(ccew_paths[0], tmp_path, shift)
-    _fails_and_keeps(_replace(ccew_paths, "charity", bad), loaded_once, "does not have the columns", "extra_column")
+    _fails_and_keeps(
+        _replace(ccew_paths, "charity", bad),
+        loaded_once,
+        "does not have the columns",
+        "extra_column",
+    )
 
 
 def test_every_row_shifted(loaded_once, ccew_paths, tmp_path):
@@ -207,7 +228,9 @@ def test_every_row_shifted(loaded_once, ccew_paths, tmp_path):
         return "\r\n".join([header, *(row + "\tshifted" if row else row for row in rows)])
 
     bad = _rewrite(ccew_paths[5], tmp_path, shift)  # charity_classification
-    _fails_and_keeps(_replace(ccew_paths, "charity_classification", bad), loaded_once, "layout looks wrong")
+    _fails_and_keeps(
+        _replace(ccew_paths, "charity_classification", bad), loaded_once, "layout looks wrong"
+    )
 
 
 def test_a_few_broken_rows_are_left_out_and_logged(ccew_paths, tmp_path):
@@ -250,7 +273,9 @@ def test_hostile_names_are_stored_as_they_are(ccew_paths, tmp_path):
 
     paths = _replace(ccew_paths, "charity", _rewrite(ccew_paths[0], tmp_path, rename))
     assert CcewImporter(locations=paths).run().status == "succeeded"
-    stored = set(Charity.objects.values_list("name", flat=True)) | set(LinkedCharity.objects.values_list("name", flat=True))
+    stored = set(Charity.objects.values_list("name", flat=True)) | set(
+        LinkedCharity.objects.values_list("name", flat=True)
+    )
     assert set(hostile) <= stored
 
 

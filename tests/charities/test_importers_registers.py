@@ -9,7 +9,13 @@ import pytest
 from vcsehub.charities.importers.ccni import CcniImporter
 from vcsehub.charities.importers.lookups import AreaLookupImporter, DualRegisteredImporter
 from vcsehub.charities.importers.oscr import OscrImporter
-from vcsehub.charities.models import AreaOfOperation, Charity, Classification, FinancialYear, OrgIdLink
+from vcsehub.charities.models import (
+    AreaOfOperation,
+    Charity,
+    Classification,
+    FinancialYear,
+    OrgIdLink,
+)
 from vcsehub.charities.selectors import organisation_linked_ids
 from vcsehub.sources.models import ImportRun
 
@@ -32,10 +38,13 @@ def test_ccni_counts_per_source(ccni_loaded):
 
 def test_ccni_categories_with_commas_are_not_split(ccni_loaded):
     relief = Classification.objects.filter(
-        charity__register="ccni", label__startswith="The relief of those in need by reason of youth, age"
+        charity__register="ccni",
+        label__startswith="The relief of those in need by reason of youth, age",
     )
     assert relief.count() == 101
-    assert not Classification.objects.filter(charity__register="ccni", label__in=["age", "ill-health"]).exists()
+    assert not Classification.objects.filter(
+        charity__register="ccni", label__in=["age", "ill-health"]
+    ).exists()
     assert Classification.objects.filter(charity__register="ccni", kind="what").count() == 745
     assert not Classification.objects.filter(charity__register="ccni", code="").exists()
 
@@ -48,7 +57,10 @@ def test_ccni_real_record(ccni_loaded):
     assert charity.income_band == "medium"
     assert charity.date_registered.isoformat() == "2013-12-13"
     year = FinancialYear.objects.get(charity=charity)
-    assert (year.period_start.isoformat(), year.period_end.isoformat()) == ("2022-04-01", "2023-03-31")
+    assert (year.period_start.isoformat(), year.period_end.isoformat()) == (
+        "2022-04-01",
+        "2023-03-31",
+    )
     irish = Charity.objects.filter(register="ccni", name__contains="\u2019")
     assert irish.exists()  # cp1252 curly quotes decoded, not turned into control characters
 
@@ -66,7 +78,9 @@ def test_ccni_hostile_names_and_unknown_categories(fixtures_dir):
     assert labels[0][0] == "NI-WHAT-10"
     assert labels[1] == ("NI-WHAT-OTHER", "Something not on the list, with a comma")
     assert "not a known CCNI category" in run.log
-    assert Charity.objects.get(org_id="GB-NIC-199901").latest_income is None  # not reported: no figure
+    assert (
+        Charity.objects.get(org_id="GB-NIC-199901").latest_income is None
+    )  # not reported: no figure
 
 
 def test_ccni_wrong_encoding_and_wrong_file_keep_previous_data(ccni_loaded, ccni_path, tmp_path):
@@ -94,18 +108,31 @@ def test_oscr_handmade_register(fixtures_dir):
     assert scvo.other_names == [{"name": "SCVO", "type": "Known as"}]
     assert scvo.latest_income == Decimal("15471520")
     assert scvo.postcode == "EH3 6BB"
-    assert list(scvo.financial_years.values_list("income", flat=True)) == [Decimal("15471520"), Decimal("14000000")]
+    assert list(scvo.financial_years.values_list("income", flat=True)) == [
+        Decimal("15471520"),
+        Decimal("14000000"),
+    ]
     assert scvo.classifications.filter(kind="what").count() == 2
-    assert scvo.classifications.filter(kind="how", label="It provides advocacy, advice or information").exists()
+    assert scvo.classifications.filter(
+        kind="how", label="It provides advocacy, advice or information"
+    ).exists()
     placeholder = Charity.objects.get(org_id="GB-SC-SC900001")
-    assert (placeholder.postcode, placeholder.date_registered, placeholder.latest_period_end) == ("", None, None)
+    assert (placeholder.postcode, placeholder.date_registered, placeholder.latest_period_end) == (
+        "",
+        None,
+        None,
+    )
     assert placeholder.name == "<script>alert(1)</script> Trust"
     assert not placeholder.classifications.exists()
     formula = Charity.objects.get(org_id="GB-SC-SC900002")
     assert formula.status == "registered"  # the current register wins over the former file
     assert formula.name == "=cmd|' /C calc'!A0"
     removed = Charity.objects.get(org_id="GB-SC-SC900009")
-    assert (removed.status, removed.removal_reason, str(removed.date_removed)) == ("removed", "Wound up", "2019-12-31")
+    assert (removed.status, removed.removal_reason, str(removed.date_removed)) == (
+        "removed",
+        "Wound up",
+        "2019-12-31",
+    )
     assert not Charity.objects.filter(org_id="GB-SC-SC900003").exists()
     assert run.rows_rejected == 1 and "columns are shifted" in run.log
 
@@ -125,4 +152,6 @@ def test_lookups_link_registers_and_code_areas(ccew_loaded, shared_data_dir):
     assert run.status == "succeeded", run.error
     coded = AreaOfOperation.objects.exclude(gss_code="", iso_code="")
     assert coded.count() > 300
-    assert AreaOfOperation.objects.filter(area_type="Local Authority", gss_code__startswith="E").exists()
+    assert AreaOfOperation.objects.filter(
+        area_type="Local Authority", gss_code__startswith="E"
+    ).exists()

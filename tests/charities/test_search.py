@@ -21,7 +21,11 @@ def names(result) -> list[str]:
 
 def test_cancer_in_northern_ireland_finds_the_real_ccni_charities(registers):
     result = organisation_search(q="cancer", register="NI")
-    assert set(names(result)) == {"Cancer Lifeline", "Charis Cancer Care", "Lilac Cancer Support Ltd"}
+    assert set(names(result)) == {
+        "Cancer Lifeline",
+        "Charis Cancer Care",
+        "Lilac Cancer Support Ltd",
+    }
     assert result.total == 3
     assert all(charity.org_id.startswith("GB-NIC-") for charity in result.items)
 

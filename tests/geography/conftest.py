@@ -33,9 +33,9 @@ BIRMINGHAM_DERIVED = "postcodes-derived-lsoa-wmca/derived_pcd_lsoa_ward_E0800002
 
 
 def clear_geography() -> None:
+    # Import runs are kept: they are history, and other apps' tables point at runs.
     for model in (Postcode, Boundary, Population, Deprivation, LsoaLookup, Area):
         model.objects.all().delete()
-    ImportRun.objects.filter(source_id__in=POSTCODE_SOURCES + BOUNDARY_SOURCES).delete()
 
 
 def load_sources(source_ids, data_dir) -> None:

@@ -47,7 +47,9 @@ def test_get_invalid_postcode_is_422_with_reason(client, tf_hr_postcodes):
 
 def test_post_many_in_order_with_attribution(client, tf_hr_postcodes):
     asked = ["HR3 5AA", "nonsense", "TF1 1AB", "tf1 1aa", "TF1 1AB"]
-    response = client.post("/api/v1/postcodes", json.dumps({"postcodes": asked}), content_type="application/json")
+    response = client.post(
+        "/api/v1/postcodes", json.dumps({"postcodes": asked}), content_type="application/json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert [r["input"] for r in body["results"]] == asked

@@ -20,14 +20,22 @@ OK = ImportRun.Status.SUCCEEDED
 def test_area_codes_and_lookup(shared_data_dir):
     assert AreaCodesImporter(data_dir=shared_data_dir).run().status == OK
     birmingham = Area.objects.get(type="lad", code="E08000025")
-    assert (birmingham.name, birmingham.lad_code, birmingham.cauth_code, birmingham.region_code) == (
+    assert (
+        birmingham.name,
+        birmingham.lad_code,
+        birmingham.cauth_code,
+        birmingham.region_code,
+    ) == (
         "Birmingham",
         "E08000025",
         "E47000007",
         "E12000005",
     )
     assert Area.objects.get(type="cauth", code="E47000007").name == "West Midlands"
-    assert Area.objects.filter(type="lad", country_code="E92000001", lad_code=models_F("code")).count() == 296
+    assert (
+        Area.objects.filter(type="lad", country_code="E92000001", lad_code=models_F("code")).count()
+        == 296
+    )
     assert Area.objects.filter(type="ward", lad_code="E08000025", year=2018).count() == 69
 
     run = LsoaLookupImporter(data_dir=shared_data_dir).run()
@@ -53,7 +61,11 @@ def test_boundaries_are_simplified_and_joined(shared_data_dir):
         (t, y): Boundary.objects.filter(area_type=t, year=y).count()
         for t, y in (("lsoa11", 0), ("lsoa21", 0), ("ward", 2025))
     }
-    assert counts == {("lsoa11", 0): 1_680 + 108, ("lsoa21", 0): 1_719 + 115, ("ward", 2025): 192 + 32}
+    assert counts == {
+        ("lsoa11", 0): 1_680 + 108,
+        ("lsoa21", 0): 1_719 + 115,
+        ("ward", 2025): 192 + 32,
+    }
     assert Boundary.objects.filter(area_type="ward", lad_code="E08000025").count() == 69
     ladywood = Boundary.objects.get(area_type="ward", area_code="E05011151")
     assert ladywood.name == "Ladywood"
@@ -64,7 +76,10 @@ def test_boundaries_are_simplified_and_joined(shared_data_dir):
     run = LadBoundariesImporter(data_dir=shared_data_dir).run()
     assert run.status == OK, run.error
     assert run.rows_loaded == 296 and run.rows_rejected == 0
-    assert Boundary.objects.get(area_type="lad", area_code="E06000019").name == "Herefordshire, County of"
+    assert (
+        Boundary.objects.get(area_type="lad", area_code="E06000019").name
+        == "Herefordshire, County of"
+    )
 
 
 def test_simplify_keeps_rings_closed_and_holes():
@@ -81,7 +96,9 @@ def test_simplify_keeps_rings_closed_and_holes():
 
 
 def test_cut_off_geojson_is_refused(shared_data_dir, tmp_path):
-    source = shared_data_dir / "boundaries-wmca-drkane" / "ward_E06000020_telford_and_wrekin.geojson"
+    source = (
+        shared_data_dir / "boundaries-wmca-drkane" / "ward_E06000020_telford_and_wrekin.geojson"
+    )
     cut = tmp_path / "ward_cut.geojson"
     cut.write_bytes(source.read_bytes()[:50_000])
     run = WmcaBoundariesImporter(locations=[cut]).run()

@@ -51,14 +51,19 @@ def test_file_7_layout(db):
     assert run.status == OK, run.error
     row = Deprivation.objects.get(index="imd2019", area_code="E01000002")
     assert (row.rank, row.decile, row.score) == (30379, 10, Decimal("5.143"))
-    assert row.domains == {"income": {"rank": 29901, "decile": 10}, "employment": {"rank": 31190, "decile": 10}}
+    assert row.domains == {
+        "income": {"rank": 29901, "decile": 10},
+        "employment": {"rank": 31190, "decile": 10},
+    }
     assert Population.objects.get(edition="mid2015", area_code="E01000002").total == 1156
 
 
 def test_iod2025_file_is_refused_as_iod2019(shared_data_dir, tmp_path):
     wrong = tmp_path / "File_7_IoD2025.csv"
     wrong.write_text(
-        (FIXTURES / "iod2019_file7_layout.csv").read_text().replace("LSOA code (2011)", "LSOA code (2021)")
+        (FIXTURES / "iod2019_file7_layout.csv")
+        .read_text()
+        .replace("LSOA code (2011)", "LSOA code (2021)")
     )
     run = Iod2019Importer(locations=[wrong]).run()
     assert run.status == ImportRun.Status.FAILED
@@ -67,7 +72,11 @@ def test_iod2025_file_is_refused_as_iod2019(shared_data_dir, tmp_path):
 
 def test_wrong_file_for_iod_is_refused_and_data_kept(shared_data_dir):
     Iod2019Importer(data_dir=shared_data_dir).run()
-    census = shared_data_dir / "population-census2021-lsoa" / "census2021_usual_residents_lsoa21_by_age6.csv"
+    census = (
+        shared_data_dir
+        / "population-census2021-lsoa"
+        / "census2021_usual_residents_lsoa21_by_age6.csv"
+    )
     run = Iod2019Importer(locations=[census]).run()
     assert run.status == ImportRun.Status.FAILED
     assert "does not look like an official English Indices of Deprivation CSV" in run.error
@@ -104,4 +113,4 @@ def test_census_2021_population(shared_data_dir):
     assert total == 59_597_114
     row = Population.objects.get(edition="census2021", area_code="E01000001")
     assert row.total == 125 + 110 + 291 + 336 + 245 + 370
-    assert list(row.by_age) == ["0-15", "16-24", "25-34", "35-49", "50-64", "65+"]
+    assert set(row.by_age) == {"0-15", "16-24", "25-34", "35-49", "50-64", "65+"}

@@ -129,7 +129,9 @@ def test_2025_column_names(db):
 
 
 def test_onspd_extract_with_lad_and_grid_only(shared_data_dir):
-    path = shared_data_dir / "postcodes-onspd-nov2025-wm-areas" / "onspd_nov2025_WV_pcd_lad25_grid.csv"
+    path = (
+        shared_data_dir / "postcodes-onspd-nov2025-wm-areas" / "onspd_nov2025_WV_pcd_lad25_grid.csv"
+    )
     run = OnspdImporter(locations=[path]).run()
     assert run.status == ImportRun.Status.SUCCEEDED, run.error
     assert run.rows_loaded == 14_512
@@ -141,7 +143,11 @@ def test_onspd_extract_with_lad_and_grid_only(shared_data_dir):
 
 
 def test_derived_file_is_its_own_source(shared_data_dir):
-    path = shared_data_dir / "postcodes-derived-lsoa-wmca" / "derived_pcd_lsoa_ward_E08000029_solihull.csv"
+    path = (
+        shared_data_dir
+        / "postcodes-derived-lsoa-wmca"
+        / "derived_pcd_lsoa_ward_E08000029_solihull.csv"
+    )
     refused = NsplImporter(locations=[path]).run()
     assert refused.status == ImportRun.Status.FAILED
     assert "derived postcode file" in refused.error

@@ -67,7 +67,9 @@ def test_invalid_and_unknown_postcodes_say_why(postcodes_loaded):
 
 def test_batch_keeps_input_order_and_duplicates_with_few_queries(postcodes_loaded):
     wanted = list(
-        Postcode.objects.filter(source_id="nspl").order_by("-postcode").values_list("postcode", flat=True)[:1200]
+        Postcode.objects.filter(source_id="nspl")
+        .order_by("-postcode")
+        .values_list("postcode", flat=True)[:1200]
     )
     asked = [*wanted, "bad", wanted[0].lower().replace(" ", "")]
     with CaptureQueriesContext(connection) as queries:

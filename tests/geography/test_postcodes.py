@@ -28,7 +28,20 @@ def test_normalise(typed, normalised):
     assert postcode_normalise(typed) == normalised
 
 
-@pytest.mark.parametrize("good", ["B1 1AA", "TF1 1AA", "B10 0AA", "SW1A 1AA", "W1A 0AX", "M1 1AE", "GIR 0AA", "CR2 6XH", "DN55 1PT"])
+@pytest.mark.parametrize(
+    "good",
+    [
+        "B1 1AA",
+        "TF1 1AA",
+        "B10 0AA",
+        "SW1A 1AA",
+        "W1A 0AX",
+        "M1 1AE",
+        "GIR 0AA",
+        "CR2 6XH",
+        "DN55 1PT",
+    ],
+)
 def test_valid_formats(good):
     assert postcode_check(good).valid
 

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.sources.conftest import FIXTURES
 from vcsehub.sources.models import ImportRun
-from vcsehub.sources.registry import all_sources
+from vcsehub.sources.registry import all_sources, attribution_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,11 @@ def test_every_registered_source_shows_its_licence_and_attribution(client, widge
     assert response.status_code == 200
     html = response.content.decode()
     for source in all_sources():
-        assert source.title in html
-        assert f'href="{source.licence_url}"' in html
-        assert source.licence in html
+        assert escape(source.title) in html
+        assert f'href="{escape(source.licence_url)}"' in html
+        assert escape(source.licence) in html
+        for line in attribution_lines(source):
+            assert escape(line) in html
     assert "Contains widget data © Widget Register<br>Licensed under CC BY 4.0." in html
     assert "Derived, not official." in html
     assert "https://widgets.example.org/widgets.csv" in html

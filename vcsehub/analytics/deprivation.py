@@ -243,10 +243,13 @@ def population_summary(profile: DecileProfile) -> str:
 
 
 def missing_summary(profile: DecileProfile) -> str:
+    """The "Missing:" clause: how many small areas could not be used, and why."""
     e = profile.edition
     if profile.lsoas_total == 0:
-        return f"No {e.area_label} were found for this place in {e.label}."
-    parts = [f"Based on {format_count(profile.with_decile)} {e.area_label} with a decile"]
+        return f"no {e.area_label} were found for this place in {e.label}."
+    if not profile.missing_population:
+        return f"none (all {format_count(profile.lsoas_total)} {e.area_label} have a decile and a population count)."
+    parts = []
     if profile.missing_decile:
         parts.append(f"{format_count(profile.missing_decile)} have no decile in {e.label} and are left out")
     only_no_people = profile.missing_population - profile.missing_decile
@@ -255,6 +258,4 @@ def missing_summary(profile: DecileProfile) -> str:
             f"{format_count(only_no_people)} have no population count and are left out of the "
             "shares of residents"
         )
-    if not profile.missing_population:
-        parts.append("none is missing a decile or a population count")
-    return "; ".join(parts) + "."
+    return f"{format_count(profile.missing_population)} {e.area_label}: " + "; ".join(parts) + "."

@@ -49,7 +49,9 @@ class Charity(models.Model):
     date_registered = models.DateField(null=True, blank=True)
     date_removed = models.DateField(null=True, blank=True)
     removal_reason = models.CharField(max_length=200, blank=True)
-    company_number = models.CharField(max_length=8, blank=True, help_text="8 characters, zero-padded")
+    company_number = models.CharField(
+        max_length=8, blank=True, help_text="8 characters, zero-padded"
+    )
     postcode = models.CharField(max_length=8, blank=True, help_text="normalised, e.g. 'B1 1AA'")
     website = models.CharField(max_length=500, blank=True)
     activities = models.TextField(blank=True)
@@ -108,8 +110,13 @@ class LinkedCharity(models.Model):
     class Meta:
         ordering = ["linked_number"]
         constraints = [
-            models.UniqueConstraint(fields=["charity", "linked_number"], name="linked_charity_unique")
+            models.UniqueConstraint(
+                fields=["charity", "linked_number"], name="linked_charity_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.charity_id}-{self.linked_number})"
 
 
 class FinancialYear(models.Model):
@@ -120,7 +127,9 @@ class FinancialYear(models.Model):
     period_end = models.DateField()
     income = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     expenditure = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    suppressed = models.BooleanField(default=False, help_text="the register hides this year's figures")
+    suppressed = models.BooleanField(
+        default=False, help_text="the register hides this year's figures"
+    )
     return_due = models.DateField(null=True, blank=True)
     return_received = models.DateField(null=True, blank=True)
     accounts_received = models.DateField(null=True, blank=True)
@@ -140,6 +149,9 @@ class FinancialYear(models.Model):
             models.UniqueConstraint(fields=["charity", "period_end"], name="financial_year_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"year to {self.period_end}"
+
 
 class Kind(models.TextChoices):
     WHAT = "what", "What the charity does"
@@ -152,22 +164,31 @@ class Classification(models.Model):
 
     charity = models.ForeignKey(Charity, on_delete=models.CASCADE, related_name="classifications")
     kind = models.CharField(max_length=4, choices=Kind.choices)
-    code = models.CharField(max_length=80, help_text="CCEW code (e.g. 105) or a code from classification.py")
+    code = models.CharField(
+        max_length=80, help_text="CCEW code (e.g. 105) or a code from classification.py"
+    )
     label = models.CharField(max_length=300)
 
     class Meta:
         indexes = [models.Index(fields=["code"]), models.Index(fields=["label"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.label}"
+
 
 class AreaOfOperation(models.Model):
     """Where a charity says it works (CCEW): a local authority, region or country."""
 
-    charity = models.ForeignKey(Charity, on_delete=models.CASCADE, related_name="areas_of_operation")
+    charity = models.ForeignKey(
+        Charity, on_delete=models.CASCADE, related_name="areas_of_operation"
+    )
     area_type = models.CharField(max_length=40)
     description = models.CharField(max_length=200)
     parent_type = models.CharField(max_length=40, blank=True)
     parent_description = models.CharField(max_length=200, blank=True)
-    gss_code = models.CharField(max_length=9, blank=True, help_text="from the area lookup, if known")
+    gss_code = models.CharField(
+        max_length=9, blank=True, help_text="from the area lookup, if known"
+    )
     iso_code = models.CharField(max_length=3, blank=True)
 
     class Meta:
@@ -175,6 +196,9 @@ class AreaOfOperation(models.Model):
             models.Index(fields=["gss_code"]),
             models.Index(fields=["area_type", "description"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.area_type}: {self.description}"
 
 
 class AreaLookup(models.Model):
@@ -191,6 +215,9 @@ class AreaLookup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["area_type", "description"], name="area_lookup_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.area_type}: {self.description} → {self.gss_code or self.iso_code}"
 
 
 class OrgIdLink(models.Model):
@@ -209,6 +236,9 @@ class OrgIdLink(models.Model):
                 fields=["org_id_a", "org_id_b", "source_id"], name="org_id_link_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id_a} = {self.org_id_b}"
 
 
 class CharitySearchIndex(models.Model):
@@ -232,3 +262,6 @@ class CharitySearchIndex(models.Model):
     class Meta:
         managed = False
         db_table = "charities_charity_fts"
+
+    def __str__(self) -> str:
+        return self.search_text

@@ -40,7 +40,9 @@ def rows_bulk_insert(
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
     # Fields not given take their model default ("" for text, None if nullable), as bulk_create would.
-    defaults = [field for field in meta.concrete_fields if field not in given and not field.primary_key]
+    defaults = [
+        field for field in meta.concrete_fields if field not in given and not field.primary_key
+    ]
     extra = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
     columns, json_positions = [], []
     for position, field in enumerate([*given, *defaults]):
@@ -49,7 +51,7 @@ def rows_bulk_insert(
             json_positions.append(position)
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     total = 0
@@ -109,10 +111,14 @@ def charity_search_index_refresh(*, register: str) -> None:
 
 def charity_ids_by(*, register: str, key: str) -> dict:
     """{key value: charity id} for one register, e.g. key="organisation_number"."""
-    return dict(Charity.objects.filter(register=register).values_list(key, "id").iterator(chunk_size=20000))
+    return dict(
+        Charity.objects.filter(register=register).values_list(key, "id").iterator(chunk_size=20000)
+    )
 
 
-def org_id_links_replace(*, source_id: str, run_id: int, links: Iterable[tuple[str, str, str]]) -> int:
+def org_id_links_replace(
+    *, source_id: str, run_id: int, links: Iterable[tuple[str, str, str]]
+) -> int:
     """Replace the links a source made with `links` [(org_id_a, org_id_b, reason)]."""
     OrgIdLink.objects.filter(source_id=source_id).delete()
     seen: set[tuple[str, str]] = set()
@@ -157,7 +163,7 @@ def organisation_place_all(*, register: str | None = None) -> int:
     postcode_table = Postcode._meta.db_table
     charity_table = Charity._meta.db_table
     pick = (
-        f"(SELECT p.{{column}} FROM {postcode_table} p WHERE p.postcode = {charity_table}.postcode "
+        f"(SELECT p.{{column}} FROM {postcode_table} p WHERE p.postcode = {charity_table}.postcode "  # noqa: S608
         "ORDER BY CASE WHEN p.lad_code = '' THEN 1 ELSE 0 END, p.source_id LIMIT 1)"
     )
     assignments = ", ".join(

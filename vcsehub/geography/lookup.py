@@ -23,7 +23,20 @@ from vcsehub.sources.registry import Source, all_sources
 
 CHUNK = 500
 ENGLAND, WALES, SCOTLAND = "E92000001", "W92000004", "S92000003"
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 # Fields merged across sources, in the order of Postcode.values_list below (after postcode, source_id).
 MERGED = (
@@ -233,7 +246,11 @@ def _fill(result: PostcodeResult, r: dict, names: dict, deprivation: dict) -> No
             setattr(result, f"{prefix}_decile", figures[1])
     sources: dict[str, Source] = r["_sources"]
     result.sources = [
-        SourceUsed(id=s, title=sources[s].title if s in sources else s, derived=bool(s in sources and sources[s].derived))
+        SourceUsed(
+            id=s,
+            title=sources[s].title if s in sources else s,
+            derived=bool(s in sources and sources[s].derived),
+        )
         for s in r["sources"]
     ]
     result.derived_fields = list(r["derived_fields"])
@@ -260,7 +277,9 @@ def _status(result: PostcodeResult) -> None:
     if country and country != ENGLAND:
         if result.status != "terminated":
             result.status = "outside_england"
-        nation = {WALES: "Wales", SCOTLAND: "Scotland"}.get(country, result.country_name or "outside England")
+        nation = {WALES: "Wales", SCOTLAND: "Scotland"}.get(
+            country, result.country_name or "outside England"
+        )
         if country == WALES:
             index = "the Welsh Index of Multiple Deprivation 2019 (wimd2019 fields)"
         elif country == SCOTLAND:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ninja import Schema
 from pydantic import Field
 

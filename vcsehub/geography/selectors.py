@@ -72,14 +72,20 @@ def deprivation_for(*, index: str, area_codes: Iterable[str]) -> dict[str, Depri
     codes = list(dict.fromkeys(area_codes))
     found: dict[str, Deprivation] = {}
     for start in range(0, len(codes), CHUNK):
-        for row in Deprivation.objects.filter(index=index, area_code__in=codes[start : start + CHUNK]):
+        for row in Deprivation.objects.filter(
+            index=index, area_code__in=codes[start : start + CHUNK]
+        ):
             found[row.area_code] = row
     return found
 
 
 def deprivation_for_lad(*, index: str, lad_code: str) -> tuple[list[Deprivation], int]:
     """The district's LSOAs' rows in an English index, and how many of its LSOAs had none."""
-    codes = list(lsoas_for_lad(lad_code=lad_code, vintage=INDEX_VINTAGE[index]).values_list("code", flat=True))
+    codes = list(
+        lsoas_for_lad(lad_code=lad_code, vintage=INDEX_VINTAGE[index]).values_list(
+            "code", flat=True
+        )
+    )
     rows = deprivation_for(index=index, area_codes=codes)
     return [rows[c] for c in codes if c in rows], sum(1 for c in codes if c not in rows)
 
@@ -101,7 +107,9 @@ def population_for(*, edition: str, area_codes: Iterable[str]) -> dict[str, Popu
     codes = list(dict.fromkeys(area_codes))
     found: dict[str, Population] = {}
     for start in range(0, len(codes), CHUNK):
-        for row in Population.objects.filter(edition=edition, area_code__in=codes[start : start + CHUNK]):
+        for row in Population.objects.filter(
+            edition=edition, area_code__in=codes[start : start + CHUNK]
+        ):
             found[row.area_code] = row
     return found
 
@@ -130,11 +138,17 @@ def population_for_lad(*, edition: str, lad_code: str) -> PopulationFigure:
 
 def lsoa21_for_lsoa11(*, lsoa11: str) -> list[str]:
     """2021 LSOAs a 2011 LSOA became (best fit, many-to-many). Never use it for postcodes."""
-    return list(LsoaLookup.objects.filter(lsoa11=lsoa11).values_list("lsoa21", flat=True).distinct())
+    return list(
+        LsoaLookup.objects.filter(lsoa11=lsoa11).values_list("lsoa21", flat=True).distinct()
+    )
 
 
 def boundaries_for(
-    *, area_type: str, lad_code: str | None = None, area_codes: Iterable[str] | None = None, year: int | None = None
+    *,
+    area_type: str,
+    lad_code: str | None = None,
+    area_codes: Iterable[str] | None = None,
+    year: int | None = None,
 ) -> QuerySet[Boundary]:
     """Simplified boundaries of one area type, for a district or a list of codes."""
     rows = Boundary.objects.filter(area_type=area_type)

@@ -65,11 +65,15 @@ def simplify_ring(ring: list, tolerance: float, decimals: int) -> list:
         return _round_ring(ring, decimals)
     # Split the closed ring at its far point so both halves are open lines.
     first = ring[0]
-    far = max(range(len(ring)), key=lambda i: (ring[i][0] - first[0]) ** 2 + (ring[i][1] - first[1]) ** 2)
+    far = max(
+        range(len(ring)), key=lambda i: (ring[i][0] - first[0]) ** 2 + (ring[i][1] - first[1]) ** 2
+    )
     if far in (0, len(ring) - 1):
         simplified = douglas_peucker(ring, tolerance)
     else:
-        simplified = douglas_peucker(ring[: far + 1], tolerance)[:-1] + douglas_peucker(ring[far:], tolerance)
+        simplified = douglas_peucker(ring[: far + 1], tolerance)[:-1] + douglas_peucker(
+            ring[far:], tolerance
+        )
     result = _round_ring(simplified, decimals)
     if len(result) < 4:
         result = _round_ring(ring, decimals)
@@ -77,7 +81,10 @@ def simplify_ring(ring: list, tolerance: float, decimals: int) -> list:
 
 
 def simplify_geometry(
-    geometry: dict[str, Any], *, tolerance: float = DEFAULT_TOLERANCE, decimals: int = DEFAULT_DECIMALS
+    geometry: dict[str, Any],
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    decimals: int = DEFAULT_DECIMALS,
 ) -> dict[str, Any]:
     """A simplified copy of a GeoJSON Polygon or MultiPolygon geometry."""
     kind = geometry.get("type")

@@ -22,7 +22,9 @@ from vcsehub.sources.registry import (
 
 ONS = "Office for National Statistics"
 MHCLG = "Ministry of Housing, Communities and Local Government"
-ONS_SOURCE_LINE = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
+ONS_SOURCE_LINE = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
+)
 IMPORTERS = "vcsehub.geography.importers"
 
 
@@ -179,9 +181,7 @@ SIMD2020 = register(
         licence=OGL,
         licence_url=OGL_URL,
         attribution=(OGL_ATTRIBUTION,),
-        urls=(
-            "https://www.gov.scot/collections/scottish-index-of-multiple-deprivation-2020",
-        ),
+        urls=("https://www.gov.scot/collections/scottish-index-of-multiple-deprivation-2020",),
         format="csv",
         importer=f"{IMPORTERS}.simd2020.Simd2020Importer",
         description=(
@@ -226,7 +226,9 @@ NSPL = register(
         attribution=ons_postcode_lines(2021),
         # Latest NSPL item URL known to us; ONS gives each release a new address, so pass
         # the current one with --source (the importer reads the zip or its CSVs).
-        urls=("https://www.arcgis.com/sharing/rest/content/items/80592949bebd4390b2cbe29159a75ef4/data",),
+        urls=(
+            "https://www.arcgis.com/sharing/rest/content/items/80592949bebd4390b2cbe29159a75ef4/data",
+        ),
         format="zip",
         importer=f"{IMPORTERS}.postcode_directory.NsplImporter",
         description=(
@@ -250,7 +252,9 @@ ONSPD = register(
         attribution=ons_postcode_lines(2025),
         # ONSPD November 2025 on the ONS Open Geography Portal; a new release has a new
         # address: pass it with --source.
-        urls=("https://www.arcgis.com/sharing/rest/content/items/3635ca7f69df4733af27caf86473ffa1/data",),
+        urls=(
+            "https://www.arcgis.com/sharing/rest/content/items/3635ca7f69df4733af27caf86473ffa1/data",
+        ),
         format="zip",
         importer=f"{IMPORTERS}.postcode_directory.OnspdImporter",
         description=(
@@ -336,7 +340,9 @@ BOUNDARIES_LAD = register(
             "Outlines of England's 296 districts for a light national map. The local copy has "
             "names but no codes, so districts are matched to codes by name."
         ),
-        local_paths=("boundaries-england-lad-may2024-buc/lad_may2024_england_buc_names_only.geojson",),
+        local_paths=(
+            "boundaries-england-lad-may2024-buc/lad_may2024_england_buc_names_only.geojson",
+        ),
         order=61,
         tags=("boundaries",),
     )

@@ -152,6 +152,9 @@ def postcode(value: Any) -> str:
     """A UK postcode in standard form ('b11 1aa' → 'B11 1AA'), or '' when it is not one."""
     text = _SPACES.sub(" ", str(value or "")).strip().upper()
     match = _POSTCODE.match(text)
+    if not match and len(text) >= 5 and text[-3] == "O":
+        # A letter O typed for a zero, as in "B12 OPH".
+        match = _POSTCODE.match(f"{text[:-3]}0{text[-2:]}")
     return f"{match[1]} {match[2]}" if match else ""
 
 

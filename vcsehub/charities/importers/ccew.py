@@ -235,7 +235,9 @@ class CcewImporter(RegisterImporter):
                 registered_on = v.iso_date(values[index["date_of_registration"]])
                 removed_on = v.iso_date(values[index["date_of_removal"]])
                 if link:
-                    linked.append((registered, number, link, name, status, registered_on, removed_on))
+                    linked.append(
+                        (registered, number, link, name, status, registered_on, removed_on)
+                    )
                     return
                 income = v.money(values[index["latest_income"]])
                 reporting = v.text(values[index["charity_reporting_status"]])
@@ -257,7 +259,9 @@ class CcewImporter(RegisterImporter):
                         registered_on,
                         removed_on,
                         (aux["removal_reason"].get(number) or (None, ""))[1][:200],
-                        company_number_normalise(values[index["charity_company_registration_number"]]),
+                        company_number_normalise(
+                            values[index["charity_company_registration_number"]]
+                        ),
                         postcode_normalise(v.text(values[index["charity_contact_postcode"]]))[:8],
                         v.website(values[index["charity_contact_web"]]),
                         v.text(values[index["charity_activities"]]),
@@ -270,7 +274,11 @@ class CcewImporter(RegisterImporter):
                         aux["policies"].get(number, []),
                         aux["regulators"].get(number, []),
                         aux["reports"].get(number, []),
-                        "", "", "", "", "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
                         self.source_id,
                         run.pk,
                         None,
@@ -305,8 +313,13 @@ class CcewImporter(RegisterImporter):
         rows_bulk_insert(
             model=LinkedCharity,
             fields=(
-                "charity_id", "organisation_number", "linked_number", "name", "status",
-                "date_registered", "date_removed",
+                "charity_id",
+                "organisation_number",
+                "linked_number",
+                "name",
+                "status",
+                "date_registered",
+                "date_removed",
             ),  # fmt: skip
             rows=rows,
         )
@@ -338,7 +351,9 @@ class CcewImporter(RegisterImporter):
 
             yield from self._drain(table, parse, pending)
 
-        rows_bulk_insert(model=Classification, fields=("charity_id", "kind", "code", "label"), rows=rows())
+        rows_bulk_insert(
+            model=Classification, fields=("charity_id", "kind", "code", "label"), rows=rows()
+        )
 
     def _load_areas(self, table: CcewTable, ids: dict[int, int]) -> None:
         lookup = {
@@ -375,8 +390,13 @@ class CcewImporter(RegisterImporter):
         rows_bulk_insert(
             model=AreaOfOperation,
             fields=(
-                "charity_id", "area_type", "description", "parent_type", "parent_description",
-                "gss_code", "iso_code",
+                "charity_id",
+                "area_type",
+                "description",
+                "parent_type",
+                "parent_description",
+                "gss_code",
+                "iso_code",
             ),  # fmt: skip
             rows=rows(),
         )
@@ -396,7 +416,9 @@ class CcewImporter(RegisterImporter):
             if values is None:
                 rejected += 1
                 example = example or f"row {number} {problem}"
-                self.reject(self._run, file=table.name, row=number, reason=problem, counts=self._rejected)
+                self.reject(
+                    self._run, file=table.name, row=number, reason=problem, counts=self._rejected
+                )
             if pending:
                 yield from pending
                 pending.clear()
@@ -471,9 +493,20 @@ class CcewImporter(RegisterImporter):
         rows_bulk_insert(
             model=FinancialYear,
             fields=(
-                "charity_id", "period_start", "period_end", "income", "expenditure", "suppressed",
-                "return_due", "return_received", "accounts_received", "employees", "volunteers",
-                "income_government_contracts", "income_government_grants", "detail",
+                "charity_id",
+                "period_start",
+                "period_end",
+                "income",
+                "expenditure",
+                "suppressed",
+                "return_due",
+                "return_received",
+                "accounts_received",
+                "employees",
+                "volunteers",
+                "income_government_contracts",
+                "income_government_grants",
+                "detail",
             ),  # fmt: skip
             rows=rows(),
         )

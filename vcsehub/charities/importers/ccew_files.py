@@ -68,7 +68,9 @@ def ccew_table_open(path: Path, *, name: str) -> CcewTable:
             file=name,
         )
     layout = "json" if member.lower().endswith(".json") else "txt"
-    return CcewTable(table=match.group(1).lower(), path=path, name=name, member=member, layout=layout)
+    return CcewTable(
+        table=match.group(1).lower(), path=path, name=name, member=member, layout=layout
+    )
 
 
 def ccew_rows(table: CcewTable) -> Iterator[tuple[int, list[str] | None, str]]:

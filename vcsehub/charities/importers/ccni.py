@@ -82,11 +82,19 @@ class CcniImporter(RegisterImporter):
                 self.reject(run, file=fetched.name, row=number, reason=str(error), counts=rejected)
                 continue
             if row[0] in charities:
-                self.reject(run, file=fetched.name, row=number, reason=f"{row[0]} is listed twice", counts=rejected)
+                self.reject(
+                    run,
+                    file=fetched.name,
+                    row=number,
+                    reason=f"{row[0]} is listed twice",
+                    counts=rejected,
+                )
                 continue
             charities[row[0]] = row
             extras[row[0]] = (categories, year)
-        self.check_rejections(file=fetched.name, read=run.rows_read, rejected=sum(rejected.values()))
+        self.check_rejections(
+            file=fetched.name, read=run.rows_read, rejected=sum(rejected.values())
+        )
         run.data_date = data_date
         register_rows_delete(register=self.register)
         loaded = rows_bulk_insert(model=Charity, fields=CHARITY_FIELDS, rows=charities.values())
@@ -94,11 +102,21 @@ class CcniImporter(RegisterImporter):
         rows_bulk_insert(
             model=Classification,
             fields=("charity_id", "kind", "code", "label"),
-            rows=((ids[org], *item) for org, (categories, _) in extras.items() for item in categories),
+            rows=(
+                (ids[org], *item) for org, (categories, _) in extras.items() for item in categories
+            ),
         )
         rows_bulk_insert(
             model=FinancialYear,
-            fields=("charity_id", "period_start", "period_end", "income", "expenditure", "employees", "volunteers"),
+            fields=(
+                "charity_id",
+                "period_start",
+                "period_end",
+                "income",
+                "expenditure",
+                "employees",
+                "volunteers",
+            ),
             rows=((ids[org], *year) for org, (_, year) in extras.items() if year is not None),
         )
         self.finish(run)
@@ -123,8 +141,7 @@ class CcniImporter(RegisterImporter):
                     fix="Use the file exactly as downloaded, or save it as CSV (UTF-8).",
                     file=fetched.name,
                 )
-            for number, record in table.records(strict=False):
-                yield number, record
+            yield from table.records(strict=False)
             return
 
     def _parse(self, record: dict, *, run_id: int, data_date) -> tuple[tuple, list, tuple | None]:
@@ -156,7 +173,9 @@ class CcniImporter(RegisterImporter):
             for label in items:
                 categories.append((kind, ccni_code(kind, label), label))
             for label in unknown:
-                self.log(f"charity {number}: {label[:60]!r} is not a known CCNI category; kept as it is")
+                self.log(
+                    f"charity {number}: {label[:60]!r} is not a known CCNI category; kept as it is"
+                )
                 categories.append((kind, f"NI-{kind.upper()}-OTHER", label[:300]))
         year = None
         if period_end:

@@ -56,7 +56,14 @@ class AreaLookupImporter(Importer):
         AreaLookup.objects.all().delete()
         loaded = rows_bulk_insert(
             model=AreaLookup,
-            fields=("area_type", "description", "gss_code", "iso_code", "continent_code", "source_id"),
+            fields=(
+                "area_type",
+                "description",
+                "gss_code",
+                "iso_code",
+                "continent_code",
+                "source_id",
+            ),
             rows=rows.values(),
         )
         updated = area_codes_refresh()
@@ -68,15 +75,17 @@ def area_codes_refresh() -> int:
     """Give every area of operation the code the lookup has for it (set-based)."""
     codes = {
         (t.lower(), d.lower()): (gss, iso)
-        for t, d, gss, iso in AreaLookup.objects.values_list("area_type", "description", "gss_code", "iso_code")
+        for t, d, gss, iso in AreaLookup.objects.values_list(
+            "area_type", "description", "gss_code", "iso_code"
+        )
     }
     changed = 0
     pairs = AreaOfOperation.objects.values_list("area_type", "description").distinct()
     for area_type, description in list(pairs):
         gss, iso = codes.get((area_type.lower(), description.lower()), ("", ""))
-        changed += AreaOfOperation.objects.filter(area_type=area_type, description=description).update(
-            gss_code=gss, iso_code=iso
-        )
+        changed += AreaOfOperation.objects.filter(
+            area_type=area_type, description=description
+        ).update(gss_code=gss, iso_code=iso)
     return changed
 
 

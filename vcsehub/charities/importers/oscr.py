@@ -33,7 +33,13 @@ from vcsehub.sources.readers import read_tables
 NO_DATE = "01/01/1970"
 PLACEHOLDER_POSTCODE = "XX0 0XX"
 EMPTY = {"", "-", "-, -"}
-REGISTER_COLUMNS = ("Charity Number", "Charity Name", "Registered Date", "Charity Status", "Postcode")
+REGISTER_COLUMNS = (
+    "Charity Number",
+    "Charity Name",
+    "Registered Date",
+    "Charity Status",
+    "Postcode",
+)
 YEAR_END_COLUMNS = ("Year End", "Financial Year End")
 INCOME_COLUMNS = ("Most recent year income", "Total Income", "Income")
 SPENDING_COLUMNS = ("Most recent year expenditure", "Total Expenditure", "Expenditure")
@@ -81,8 +87,12 @@ class OscrImporter(RegisterImporter):
                     else:
                         self._year_row(record, years)
                 except ValueError as error:
-                    self.reject(run, file=fetched.name, row=number, reason=str(error), counts=rejected)
-            self.check_rejections(file=fetched.name, read=read, rejected=rejected.get(fetched.name, 0))
+                    self.reject(
+                        run, file=fetched.name, row=number, reason=str(error), counts=rejected
+                    )
+            self.check_rejections(
+                file=fetched.name, read=read, rejected=rejected.get(fetched.name, 0)
+            )
         run.data_date = data_date
         register_rows_delete(register=self.register)
         loaded = rows_bulk_insert(model=Charity, fields=CHARITY_FIELDS, rows=charities.values())
@@ -114,7 +124,9 @@ class OscrImporter(RegisterImporter):
                 file=fetched.name,
                 row=table.header_row,
             )
-        raise DataError("The file holds no table", fix="Check it is the OSCR CSV.", file=fetched.name)
+        raise DataError(
+            "The file holds no table", fix="Check it is the OSCR CSV.", file=fetched.name
+        )
 
     def _register_row(self, record, run, data_date, charities, categories, years) -> None:
         number = _value(record, "Charity Number").upper().replace(" ", "")
@@ -129,7 +141,11 @@ class OscrImporter(RegisterImporter):
             raise ValueError("the charity name is empty")
         org_id = org_id_oscr(number)
         status_text = _value(record, "Charity Status")
-        ceased = v.uk_date(record.get("Ceased Date"), no_date=NO_DATE) if record.get("Ceased Date") else None
+        ceased = (
+            v.uk_date(record.get("Ceased Date"), no_date=NO_DATE)
+            if record.get("Ceased Date")
+            else None
+        )
         removed = ceased is not None or any(word in status_text.lower() for word in REMOVED_WORDS)
         if org_id in charities and removed:
             return  # the current register wins over the former-charities file

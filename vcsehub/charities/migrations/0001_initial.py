@@ -5,220 +5,450 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Charity',
+            name="Charity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_id', models.CharField(help_text='e.g. GB-CHC-1173550', max_length=40, unique=True)),
-                ('register', models.CharField(choices=[('ccew', 'England and Wales'), ('oscr', 'Scotland'), ('ccni', 'Northern Ireland')], max_length=8)),
-                ('registered_number', models.CharField(help_text='as the register writes it', max_length=16)),
-                ('organisation_number', models.BigIntegerField(blank=True, help_text="CCEW's internal organisation number", null=True)),
-                ('linked_number', models.IntegerField(default=0, help_text='CCEW linked charity number; 0 = main')),
-                ('name', models.CharField(max_length=500)),
-                ('other_names', models.JSONField(blank=True, default=list, help_text='[{name, type}] working, previous and known-as names')),
-                ('search_text', models.TextField(blank=True, help_text='names folded for full-text search')),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('removed', 'Removed')], max_length=12)),
-                ('register_status', models.CharField(blank=True, help_text="the register's own status or reporting status text", max_length=80)),
-                ('charity_type', models.CharField(blank=True, max_length=200)),
-                ('date_registered', models.DateField(blank=True, null=True)),
-                ('date_removed', models.DateField(blank=True, null=True)),
-                ('removal_reason', models.CharField(blank=True, max_length=200)),
-                ('company_number', models.CharField(blank=True, help_text='8 characters, zero-padded', max_length=8)),
-                ('postcode', models.CharField(blank=True, help_text="normalised, e.g. 'B1 1AA'", max_length=8)),
-                ('website', models.CharField(blank=True, max_length=500)),
-                ('activities', models.TextField(blank=True)),
-                ('latest_income', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('latest_expenditure', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('latest_period_end', models.DateField(blank=True, null=True)),
-                ('income_band', models.CharField(blank=True, help_text='see classification.py', max_length=16)),
-                ('accounts_overdue', models.BooleanField(blank=True, help_text='the register says the latest return is overdue', null=True)),
-                ('trustee_count', models.IntegerField(blank=True, null=True)),
-                ('policies', models.JSONField(blank=True, default=list)),
-                ('other_regulators', models.JSONField(blank=True, default=list)),
-                ('published_reports', models.JSONField(blank=True, default=list)),
-                ('lsoa21', models.CharField(blank=True, max_length=9)),
-                ('ward_code', models.CharField(blank=True, max_length=9)),
-                ('lad_code', models.CharField(blank=True, max_length=9)),
-                ('region_code', models.CharField(blank=True, max_length=9)),
-                ('country_code', models.CharField(blank=True, max_length=9)),
-                ('source_id', models.CharField(max_length=64)),
-                ('data_date', models.DateField(blank=True, help_text='date of the register extract', null=True)),
-                ('import_run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "org_id",
+                    models.CharField(help_text="e.g. GB-CHC-1173550", max_length=40, unique=True),
+                ),
+                (
+                    "register",
+                    models.CharField(
+                        choices=[
+                            ("ccew", "England and Wales"),
+                            ("oscr", "Scotland"),
+                            ("ccni", "Northern Ireland"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "registered_number",
+                    models.CharField(help_text="as the register writes it", max_length=16),
+                ),
+                (
+                    "organisation_number",
+                    models.BigIntegerField(
+                        blank=True, help_text="CCEW's internal organisation number", null=True
+                    ),
+                ),
+                (
+                    "linked_number",
+                    models.IntegerField(
+                        default=0, help_text="CCEW linked charity number; 0 = main"
+                    ),
+                ),
+                ("name", models.CharField(max_length=500)),
+                (
+                    "other_names",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[{name, type}] working, previous and known-as names",
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.TextField(blank=True, help_text="names folded for full-text search"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("registered", "Registered"), ("removed", "Removed")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "register_status",
+                    models.CharField(
+                        blank=True,
+                        help_text="the register's own status or reporting status text",
+                        max_length=80,
+                    ),
+                ),
+                ("charity_type", models.CharField(blank=True, max_length=200)),
+                ("date_registered", models.DateField(blank=True, null=True)),
+                ("date_removed", models.DateField(blank=True, null=True)),
+                ("removal_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "company_number",
+                    models.CharField(
+                        blank=True, help_text="8 characters, zero-padded", max_length=8
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, help_text="normalised, e.g. 'B1 1AA'", max_length=8
+                    ),
+                ),
+                ("website", models.CharField(blank=True, max_length=500)),
+                ("activities", models.TextField(blank=True)),
+                (
+                    "latest_income",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "latest_expenditure",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("latest_period_end", models.DateField(blank=True, null=True)),
+                (
+                    "income_band",
+                    models.CharField(blank=True, help_text="see classification.py", max_length=16),
+                ),
+                (
+                    "accounts_overdue",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="the register says the latest return is overdue",
+                        null=True,
+                    ),
+                ),
+                ("trustee_count", models.IntegerField(blank=True, null=True)),
+                ("policies", models.JSONField(blank=True, default=list)),
+                ("other_regulators", models.JSONField(blank=True, default=list)),
+                ("published_reports", models.JSONField(blank=True, default=list)),
+                ("lsoa21", models.CharField(blank=True, max_length=9)),
+                ("ward_code", models.CharField(blank=True, max_length=9)),
+                ("lad_code", models.CharField(blank=True, max_length=9)),
+                ("region_code", models.CharField(blank=True, max_length=9)),
+                ("country_code", models.CharField(blank=True, max_length=9)),
+                ("source_id", models.CharField(max_length=64)),
+                (
+                    "data_date",
+                    models.DateField(
+                        blank=True, help_text="date of the register extract", null=True
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.importrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'charities',
+                "verbose_name_plural": "charities",
             },
         ),
         migrations.CreateModel(
-            name='CharitySearchIndex',
+            name="CharitySearchIndex",
             fields=[
-                ('charity', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_index', serialize=False, to='charities.charity')),
-                ('search_text', models.TextField()),
-                ('rank', models.FloatField()),
+                (
+                    "charity",
+                    models.OneToOneField(
+                        db_column="rowid",
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="search_index",
+                        serialize=False,
+                        to="charities.charity",
+                    ),
+                ),
+                ("search_text", models.TextField()),
+                ("rank", models.FloatField()),
             ],
             options={
-                'db_table': 'charities_charity_fts',
-                'managed': False,
+                "db_table": "charities_charity_fts",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='AreaLookup',
+            name="AreaLookup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_type', models.CharField(max_length=40)),
-                ('description', models.CharField(max_length=200)),
-                ('gss_code', models.CharField(blank=True, max_length=9)),
-                ('iso_code', models.CharField(blank=True, max_length=3)),
-                ('continent_code', models.CharField(blank=True, max_length=2)),
-                ('source_id', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_type", models.CharField(max_length=40)),
+                ("description", models.CharField(max_length=200)),
+                ("gss_code", models.CharField(blank=True, max_length=9)),
+                ("iso_code", models.CharField(blank=True, max_length=3)),
+                ("continent_code", models.CharField(blank=True, max_length=2)),
+                ("source_id", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('area_type', 'description'), name='area_lookup_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area_type", "description"), name="area_lookup_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AreaOfOperation',
+            name="AreaOfOperation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_type', models.CharField(max_length=40)),
-                ('description', models.CharField(max_length=200)),
-                ('parent_type', models.CharField(blank=True, max_length=40)),
-                ('parent_description', models.CharField(blank=True, max_length=200)),
-                ('gss_code', models.CharField(blank=True, help_text='from the area lookup, if known', max_length=9)),
-                ('iso_code', models.CharField(blank=True, max_length=3)),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas_of_operation', to='charities.charity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_type", models.CharField(max_length=40)),
+                ("description", models.CharField(max_length=200)),
+                ("parent_type", models.CharField(blank=True, max_length=40)),
+                ("parent_description", models.CharField(blank=True, max_length=200)),
+                (
+                    "gss_code",
+                    models.CharField(
+                        blank=True, help_text="from the area lookup, if known", max_length=9
+                    ),
+                ),
+                ("iso_code", models.CharField(blank=True, max_length=3)),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas_of_operation",
+                        to="charities.charity",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Classification',
+            name="Classification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('what', 'What the charity does'), ('who', 'Who the charity helps'), ('how', 'How the charity helps')], max_length=4)),
-                ('code', models.CharField(help_text='CCEW code (e.g. 105) or a code from classification.py', max_length=80)),
-                ('label', models.CharField(max_length=300)),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classifications', to='charities.charity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("what", "What the charity does"),
+                            ("who", "Who the charity helps"),
+                            ("how", "How the charity helps"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="CCEW code (e.g. 105) or a code from classification.py",
+                        max_length=80,
+                    ),
+                ),
+                ("label", models.CharField(max_length=300)),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classifications",
+                        to="charities.charity",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FinancialYear',
+            name="FinancialYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField()),
-                ('income', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('expenditure', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('suppressed', models.BooleanField(default=False, help_text="the register hides this year's figures")),
-                ('return_due', models.DateField(blank=True, null=True)),
-                ('return_received', models.DateField(blank=True, null=True)),
-                ('accounts_received', models.DateField(blank=True, null=True)),
-                ('employees', models.IntegerField(blank=True, null=True)),
-                ('volunteers', models.IntegerField(blank=True, null=True)),
-                ('income_government_contracts', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('income_government_grants', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('detail', models.JSONField(blank=True, default=dict, help_text='other reported money fields')),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='financial_years', to='charities.charity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField()),
+                (
+                    "income",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "expenditure",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "suppressed",
+                    models.BooleanField(
+                        default=False, help_text="the register hides this year's figures"
+                    ),
+                ),
+                ("return_due", models.DateField(blank=True, null=True)),
+                ("return_received", models.DateField(blank=True, null=True)),
+                ("accounts_received", models.DateField(blank=True, null=True)),
+                ("employees", models.IntegerField(blank=True, null=True)),
+                ("volunteers", models.IntegerField(blank=True, null=True)),
+                (
+                    "income_government_contracts",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "income_government_grants",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "detail",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="other reported money fields"
+                    ),
+                ),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="financial_years",
+                        to="charities.charity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_end'],
+                "ordering": ["-period_end"],
             },
         ),
         migrations.CreateModel(
-            name='LinkedCharity',
+            name="LinkedCharity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation_number', models.BigIntegerField()),
-                ('linked_number', models.IntegerField()),
-                ('name', models.CharField(max_length=500)),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('removed', 'Removed')], max_length=12)),
-                ('date_registered', models.DateField(blank=True, null=True)),
-                ('date_removed', models.DateField(blank=True, null=True)),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='linked_charities', to='charities.charity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organisation_number", models.BigIntegerField()),
+                ("linked_number", models.IntegerField()),
+                ("name", models.CharField(max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("registered", "Registered"), ("removed", "Removed")],
+                        max_length=12,
+                    ),
+                ),
+                ("date_registered", models.DateField(blank=True, null=True)),
+                ("date_removed", models.DateField(blank=True, null=True)),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_charities",
+                        to="charities.charity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['linked_number'],
+                "ordering": ["linked_number"],
             },
         ),
         migrations.CreateModel(
-            name='OrgIdLink',
+            name="OrgIdLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_id_a', models.CharField(max_length=40)),
-                ('org_id_b', models.CharField(max_length=40)),
-                ('reason', models.CharField(max_length=200)),
-                ('source_id', models.CharField(max_length=64)),
-                ('import_run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_id_a", models.CharField(max_length=40)),
+                ("org_id_b", models.CharField(max_length=40)),
+                ("reason", models.CharField(max_length=200)),
+                ("source_id", models.CharField(max_length=64)),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.importrun",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['register', 'status'], name='charities_c_registe_3b3a91_idx'),
+            model_name="charity",
+            index=models.Index(
+                fields=["register", "status"], name="charities_c_registe_3b3a91_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['registered_number'], name='charities_c_registe_a738bb_idx'),
+            model_name="charity",
+            index=models.Index(fields=["registered_number"], name="charities_c_registe_a738bb_idx"),
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['company_number'], name='charities_c_company_1b8a6b_idx'),
+            model_name="charity",
+            index=models.Index(fields=["company_number"], name="charities_c_company_1b8a6b_idx"),
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['lad_code'], name='charities_c_lad_cod_28c279_idx'),
+            model_name="charity",
+            index=models.Index(fields=["lad_code"], name="charities_c_lad_cod_28c279_idx"),
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['income_band'], name='charities_c_income__da9249_idx'),
+            model_name="charity",
+            index=models.Index(fields=["income_band"], name="charities_c_income__da9249_idx"),
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['postcode'], name='charities_c_postcod_cb1486_idx'),
+            model_name="charity",
+            index=models.Index(fields=["postcode"], name="charities_c_postcod_cb1486_idx"),
         ),
         migrations.AddIndex(
-            model_name='charity',
-            index=models.Index(fields=['name'], name='charities_c_name_ab1aee_idx'),
+            model_name="charity",
+            index=models.Index(fields=["name"], name="charities_c_name_ab1aee_idx"),
         ),
         migrations.AddIndex(
-            model_name='areaofoperation',
-            index=models.Index(fields=['gss_code'], name='charities_a_gss_cod_72960b_idx'),
+            model_name="areaofoperation",
+            index=models.Index(fields=["gss_code"], name="charities_a_gss_cod_72960b_idx"),
         ),
         migrations.AddIndex(
-            model_name='areaofoperation',
-            index=models.Index(fields=['area_type', 'description'], name='charities_a_area_ty_bcc67a_idx'),
+            model_name="areaofoperation",
+            index=models.Index(
+                fields=["area_type", "description"], name="charities_a_area_ty_bcc67a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='classification',
-            index=models.Index(fields=['code'], name='charities_c_code_ca2b40_idx'),
+            model_name="classification",
+            index=models.Index(fields=["code"], name="charities_c_code_ca2b40_idx"),
         ),
         migrations.AddIndex(
-            model_name='classification',
-            index=models.Index(fields=['label'], name='charities_c_label_f5fb3b_idx'),
+            model_name="classification",
+            index=models.Index(fields=["label"], name="charities_c_label_f5fb3b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='financialyear',
-            constraint=models.UniqueConstraint(fields=('charity', 'period_end'), name='financial_year_unique'),
+            model_name="financialyear",
+            constraint=models.UniqueConstraint(
+                fields=("charity", "period_end"), name="financial_year_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='linkedcharity',
-            constraint=models.UniqueConstraint(fields=('charity', 'linked_number'), name='linked_charity_unique'),
+            model_name="linkedcharity",
+            constraint=models.UniqueConstraint(
+                fields=("charity", "linked_number"), name="linked_charity_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='orgidlink',
-            index=models.Index(fields=['org_id_a'], name='charities_o_org_id__b3cd50_idx'),
+            model_name="orgidlink",
+            index=models.Index(fields=["org_id_a"], name="charities_o_org_id__b3cd50_idx"),
         ),
         migrations.AddIndex(
-            model_name='orgidlink',
-            index=models.Index(fields=['org_id_b'], name='charities_o_org_id__23649d_idx'),
+            model_name="orgidlink",
+            index=models.Index(fields=["org_id_b"], name="charities_o_org_id__23649d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='orgidlink',
-            constraint=models.UniqueConstraint(fields=('org_id_a', 'org_id_b', 'source_id'), name='org_id_link_unique'),
+            model_name="orgidlink",
+            constraint=models.UniqueConstraint(
+                fields=("org_id_a", "org_id_b", "source_id"), name="org_id_link_unique"
+            ),
         ),
     ]

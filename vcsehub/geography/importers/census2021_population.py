@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from vcsehub.geography.importers._csv import DataError, open_tables, to_int, wrong_layout
 from django.db.models import F
 
+from vcsehub.geography.importers._csv import DataError, open_tables, to_int, wrong_layout
 from vcsehub.geography.importers.records import write_areas, write_population
 from vcsehub.geography.models import Area, AreaType, Population
 from vcsehub.sources.fetch import FetchedFile
