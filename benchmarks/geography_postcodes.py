@@ -108,6 +108,7 @@ def child_env(database_url: str, home: Path) -> dict:
     environ["DATABASE_URL"] = database_url
     environ["VCSEHUB_DATA_HOME"] = str(home)
     environ["PYTHONPATH"] = str(ROOT)
+    environ["VCSEHUB_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     return environ
 
 

@@ -26,7 +26,9 @@ def iod2019_by_lad(data_dir: Path) -> dict[str, list[tuple[str, str, int, int]]]
     """LAD19 code → [(LSOA11 code, name, IMD decile, mid-2015 population)]."""
     with open(data_dir / FILE_6, encoding="utf-8-sig", newline="") as f:
         people = {
-            row["LSOA code (2011)"]: _number(row["Total population: mid 2015 (excluding prisoners)"])
+            row["LSOA code (2011)"]: _number(
+                row["Total population: mid 2015 (excluding prisoners)"]
+            )
             for row in csv.DictReader(f)
         }
     by_lad: dict[str, list] = defaultdict(list)
@@ -61,5 +63,7 @@ def iod2025_by_lad_name(data_dir: Path) -> dict[str, list[tuple[str, str, int, i
             if code not in deciles:
                 continue
             people = sum(int(v) for k, v in row.items() if k.startswith("Aged"))
-            by_lad[row["lsoa21_name"][:-5]].append((code, row["lsoa21_name"], deciles[code], people))
+            by_lad[row["lsoa21_name"][:-5]].append(
+                (code, row["lsoa21_name"], deciles[code], people)
+            )
     return dict(by_lad)

@@ -25,7 +25,7 @@ def square(lon, lat, size=0.01):
 
 
 def parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
+    return ET.fromstring(svg)  # noqa: S314 - our own SVG output, not untrusted input
 
 
 def test_one_path_per_area_with_title_naming_it():
@@ -53,7 +53,10 @@ def test_one_path_per_area_with_title_naming_it():
 
 
 def test_legend_names_every_decile_in_text_with_counts():
-    areas = [MapArea(f"E0{i}", f"A{i}", square(-1.9 + i * 0.01, 52.4), d) for i, d in enumerate([1, 1, 4])]
+    areas = [
+        MapArea(f"E0{i}", f"A{i}", square(-1.9 + i * 0.01, 52.4), d)
+        for i, d in enumerate([1, 1, 4])
+    ]
     svg = choropleth_svg(areas=areas, title="t", description="d")
     legend = parse(svg).find(f"{SVG}g[@class='legend']")
     texts = [t.text for t in legend.iter(f"{SVG}text")]
@@ -95,11 +98,17 @@ def test_multipolygon_and_bad_geometry():
         "type": "MultiPolygon",
         "coordinates": [square(-1.9, 52.4)["coordinates"], square(-1.8, 52.4)["coordinates"]],
     }
-    root = parse(choropleth_svg(areas=[MapArea("E1", "Two parts", multi, 5)], title="t", description="d"))
+    root = parse(
+        choropleth_svg(areas=[MapArea("E1", "Two parts", multi, 5)], title="t", description="d")
+    )
     d = root.find(f"{SVG}g[@class='areas']/{SVG}path").get("d")
     assert d.count("M") == 2
     with pytest.raises(ValueError, match="Point"):
-        choropleth_svg(areas=[MapArea("E1", "x", {"type": "Point", "coordinates": [0, 0]}, 1)], title="t", description="d")
+        choropleth_svg(
+            areas=[MapArea("E1", "x", {"type": "Point", "coordinates": [0, 0]}, 1)],
+            title="t",
+            description="d",
+        )
     with pytest.raises(ValueError, match="nothing to draw"):
         choropleth_svg(areas=[], title="t", description="d")
 
@@ -133,14 +142,19 @@ def test_real_birmingham_lsoa21_boundaries(shared_data_dir):
         if f["properties"]["LADCD_ACTIVE"] == "E08000025"
     ]
     areas = [
-        MapArea(f["properties"]["LSOA21CD"], f["properties"]["LSOA21NM"], f["geometry"], (i % 10) + 1)
+        MapArea(
+            f["properties"]["LSOA21CD"], f["properties"]["LSOA21NM"], f["geometry"], (i % 10) + 1
+        )
         for i, f in enumerate(features)
     ]
     svg = choropleth_svg(areas=areas, title="Birmingham", description="LSOA 2021")
     root = parse(svg)
     paths = root.findall(f"{SVG}g[@class='areas']/{SVG}path")
     assert len(paths) == 659
-    assert all(re.fullmatch(r"Birmingham \d{3}[A-Z] \(E0\d{7}\): decile \d+", p.find(f"{SVG}title").text) for p in paths)
+    assert all(
+        re.fullmatch(r"Birmingham \d{3}[A-Z] \(E0\d{7}\): decile \d+", p.find(f"{SVG}title").text)
+        for p in paths
+    )
     # Coordinates stay inside the viewBox.
     _, _, width, height = (float(v) for v in root.get("viewBox").split())
     numbers = [float(n) for p in paths for n in re.findall(r"-?\d+\.\d", p.get("d"))]

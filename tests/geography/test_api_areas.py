@@ -50,6 +50,8 @@ def test_unknown_area_is_404(client, db):
 def test_area_with_no_data_has_empty_lists_not_zeros(client, db):
     from vcsehub.geography.models import Area
 
-    Area.objects.create(type="lad", code="E08900002", name="Emptyton", lad_code="E08900002", source_id="t")
+    Area.objects.create(
+        type="lad", code="E08900002", name="Emptyton", lad_code="E08900002", source_id="t"
+    )
     data = client.get("/api/v1/areas/E08900002").json()
     assert data["deprivation"] == [] and data["population"] == []

@@ -25,15 +25,23 @@ LAD = "E08900001"
 def square(lon, lat, size=0.01):
     return {
         "type": "Polygon",
-        "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+        "coordinates": [
+            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ],
     }
 
 
 def make_place(name="Testham", lad=LAD):
     Area.objects.create(type="ctry", code="E92000001", name="England", source_id="t")
-    Area.objects.create(type="rgn", code="E12000005", name="West Midlands", country_code="E92000001", source_id="t")
     Area.objects.create(
-        type="cauth", code="E47000007", name="West Midlands Combined Authority", region_code="E12000005", source_id="t"
+        type="rgn", code="E12000005", name="West Midlands", country_code="E92000001", source_id="t"
+    )
+    Area.objects.create(
+        type="cauth",
+        code="E47000007",
+        name="West Midlands Combined Authority",
+        region_code="E12000005",
+        source_id="t",
     )
     Area.objects.create(
         type="lad",
@@ -45,15 +53,26 @@ def make_place(name="Testham", lad=LAD):
         country_code="E92000001",
         source_id="t",
     )
-    Area.objects.create(type="ward", code="E05900001", year=2025, name="Testham Central", lad_code=lad, source_id="t")
+    Area.objects.create(
+        type="ward",
+        code="E05900001",
+        year=2025,
+        name="Testham Central",
+        lad_code=lad,
+        source_id="t",
+    )
     for code, nm, decile, people in [
         ("E01900001", "Testham 001A", 1, 100),
         ("E01900002", "Testham 001B", 2, 300),
         ("E01900003", "Testham 002A", 9, 600),
     ]:
         Area.objects.create(type="lsoa11", code=code, name=nm, lad_code=lad, source_id="t")
-        Deprivation.objects.create(index="imd2019", area_code=code, rank=decile * 3000, decile=decile, source_id="iod2019")
-        Population.objects.create(edition="mid2015", area_code=code, total=people, source_id="iod2019")
+        Deprivation.objects.create(
+            index="imd2019", area_code=code, rank=decile * 3000, decile=decile, source_id="iod2019"
+        )
+        Population.objects.create(
+            edition="mid2015", area_code=code, total=people, source_id="iod2019"
+        )
     for i, (code, nm, decile, people) in enumerate(
         [
             ("E01900001", "Testham 001A", 1, 110),
@@ -63,10 +82,23 @@ def make_place(name="Testham", lad=LAD):
     ):
         Area.objects.create(type="lsoa21", code=code, name=nm, lad_code=lad, source_id="t")
         if decile:
-            Deprivation.objects.create(index="imd2025", area_code=code, rank=decile * 3000, decile=decile, source_id="iod2025")
-        Population.objects.create(edition="census2021", area_code=code, total=people, source_id="census2021-population")
+            Deprivation.objects.create(
+                index="imd2025",
+                area_code=code,
+                rank=decile * 3000,
+                decile=decile,
+                source_id="iod2025",
+            )
+        Population.objects.create(
+            edition="census2021", area_code=code, total=people, source_id="census2021-population"
+        )
         Boundary.objects.create(
-            area_type="lsoa21", area_code=code, name=nm, lad_code=lad, geometry=square(-1.9 + i * 0.01, 52.4), source_id="boundaries-wmca"
+            area_type="lsoa21",
+            area_code=code,
+            name=nm,
+            lad_code=lad,
+            geometry=square(-1.9 + i * 0.01, 52.4),
+            source_id="boundaries-wmca",
         )
 
 
@@ -80,8 +112,14 @@ def test_area_page_shows_hand_worked_figures(client, place):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Testham</h1>" in html
-    assert "1 of Testham&#x27;s 3 small areas (33.3%) are among the 10% most deprived in England (IoD2019, 2011 areas)." in html
-    assert "40.0% of Testham&#x27;s residents (mid-2015 population, IoD2019 denominators, 1,000 people)" in html
+    assert (
+        "1 of Testham&#x27;s 3 small areas (33.3%) are among the 10% most deprived in England (IoD2019, 2011 areas)."
+        in html
+    )
+    assert (
+        "40.0% of Testham&#x27;s residents (mid-2015 population, IoD2019 denominators, 1,000 people)"
+        in html
+    )
     # IoD2025: D has no decile → N 2, missing 1; A (110) of 400 people in decile 1 = 27.5%.
     assert "1 of Testham&#x27;s 2 small areas (50.0%)" in html
     assert "27.5% of Testham&#x27;s residents (Census 2021 usual residents, 400 people)" in html
@@ -92,7 +130,10 @@ def test_area_page_shows_hand_worked_figures(client, place):
     assert reverse("geography:area", args=["E47000007"]) in html
     assert reverse("geography:area", args=["E12000005"]) in html
     # Attribution of each source used.
-    assert "Contains public sector information licensed under the Open Government Licence v3.0." in html
+    assert (
+        "Contains public sector information licensed under the Open Government Licence v3.0."
+        in html
+    )
     # Ward listed.
     assert reverse("geography:area", args=["E05900001"]) in html
 
@@ -122,7 +163,9 @@ def test_csv_holds_exactly_the_table_on_the_page(client, place):
     }
     html = client.get(reverse("geography:area", args=[LAD])).content.decode()
     table = html[html.index("<caption>Small areas in Testham</caption>") :]
-    page_rows = re.findall(r"<tr>\s*<th scope=\"row\">(E\d+)</th>\s*<td>([^<]*)</td>(.*?)</tr>", table, re.S)
+    page_rows = re.findall(
+        r"<tr>\s*<th scope=\"row\">(E\d+)</th>\s*<td>([^<]*)</td>(.*?)</tr>", table, re.S
+    )
     assert len(page_rows) == 5
     for code, name, cells in page_rows:
         values = [c.strip() for c in re.findall(r"<td class=\"num\">(.*?)</td>", cells)]
@@ -154,8 +197,15 @@ def test_map_svg_download(client, place):
     response = client.get(reverse("geography:area_map_svg", args=[LAD]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")
-    root = ET.fromstring(response.content)
-    assert len(root.findall("{http://www.w3.org/2000/svg}g[@class='areas']/{http://www.w3.org/2000/svg}path")) == 3
+    root = ET.fromstring(response.content)  # noqa: S314 - our own SVG
+    assert (
+        len(
+            root.findall(
+                "{http://www.w3.org/2000/svg}g[@class='areas']/{http://www.w3.org/2000/svg}path"
+            )
+        )
+        == 3
+    )
 
 
 def test_ward_small_areas_are_derived_from_postcodes(client, place):
@@ -174,7 +224,9 @@ def test_ward_small_areas_are_derived_from_postcodes(client, place):
         )
     html = client.get(reverse("geography:area", args=["E05900001"])).content.decode()
     assert "Derived figures." in html
-    assert "1 of Testham Central&#x27;s 1 small areas (100.0%)" in html  # only A, decile 1 in both editions
+    assert (
+        "1 of Testham Central&#x27;s 1 small areas (100.0%)" in html
+    )  # only A, decile 1 in both editions
     assert "2 small areas (IoD2019, 2011 areas) hold some of the ward's 4 postcodes." in html
     assert "We count 1 of them in this ward" in html
     assert "derived, not official" in html

@@ -32,7 +32,9 @@ def schema_dir(shared_data_dir: Path) -> Path:
 def local_package_schema(schema_folder: Path, tmp: Path) -> Path:
     """The package schema with its grant $ref pointing at the local grant schema file."""
     package = json.loads((schema_folder / "360-giving-package-schema.json").read_text())
-    package["properties"]["grants"]["items"] = {"$ref": str(schema_folder / "360-giving-schema.json")}
+    package["properties"]["grants"]["items"] = {
+        "$ref": str(schema_folder / "360-giving-schema.json")
+    }
     path = tmp / "package-schema.json"
     path.write_text(json.dumps(package))
     return path
@@ -106,9 +108,11 @@ def _one_of(validator, one_of, instance, schema):
         all_errors.extend(errs)
     else:
         text = json.dumps(instance, sort_keys=True, default=_decimal_default)
-        yield ValidationError(f"{text} is not valid under any of the given schemas", context=all_errors)
+        yield ValidationError(
+            f"{text} is not valid under any of the given schemas", context=all_errors
+        )
         return
-    more_valid = [s for i, s in subschemas if validator.is_valid(instance, s)]
+    more_valid = [s for i, s in subschemas if validator.evolve(schema=s).is_valid(instance)]
     if more_valid:
         more_valid.append(first_valid)
         reprs = ", ".join(repr(s) for s in more_valid)
@@ -135,9 +139,7 @@ def _decimal_default(value):
     raise TypeError(repr(value))
 
 
-OfficialValidator = extend(
-    Draft202012Validator, {"oneOf": _one_of, "uniqueItems": _unique_ids}
-)
+OfficialValidator = extend(Draft202012Validator, {"oneOf": _one_of, "uniqueItems": _unique_ids})
 
 
 def official_errors(package: dict, schema_folder: Path) -> list[tuple[str, str, str]]:

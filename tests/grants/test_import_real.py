@@ -34,8 +34,12 @@ REAL_FILES = [
 ]
 
 
-@pytest.mark.parametrize(("relative", "count", "total"), REAL_FILES, ids=[f[0].split("/")[-1] for f in REAL_FILES])
-def test_real_file_imports_every_grant_with_the_right_total(standard, grants_dir, relative, count, total):
+@pytest.mark.parametrize(
+    ("relative", "count", "total"), REAL_FILES, ids=[f[0].split("/")[-1] for f in REAL_FILES]
+)
+def test_real_file_imports_every_grant_with_the_right_total(
+    standard, grants_dir, relative, count, total
+):
     run = grant_file_import(location=grants_dir / relative, licence=CC_BY)
     assert run.status == ImportRun.Status.SUCCEEDED, run.error
     assert run.rows_read == count
@@ -47,26 +51,38 @@ def test_real_file_imports_every_grant_with_the_right_total(standard, grants_dir
 
 
 def test_lloyds_xlsx_and_json_hold_the_same_grants(standard, grants_dir):
-    xlsx = grant_file_import(location=grants_dir / "grantnav-2016-sample/360_giving_LBFEW_2010_2015.xlsx", dataset="lbfew-xlsx")
-    json_run = grant_file_import(location=grants_dir / "grantnav-test-data/a002400000OiDBQAA3.json", dataset="lbfew-json")
+    xlsx = grant_file_import(
+        location=grants_dir / "grantnav-2016-sample/360_giving_LBFEW_2010_2015.xlsx",
+        dataset="lbfew-xlsx",
+    )
+    json_run = grant_file_import(
+        location=grants_dir / "grantnav-test-data/a002400000OiDBQAA3.json", dataset="lbfew-json"
+    )
     from_xlsx = dict(Grant.objects.filter(run=xlsx).values_list("identifier", "amount_awarded"))
     from_json = dict(Grant.objects.filter(run=json_run).values_list("identifier", "amount_awarded"))
     assert len(from_xlsx) == 4116
     assert from_xlsx == from_json
-    west_midlands = Grant.objects.filter(run=xlsx, recipient_postcode__regex=r"^(B|CV|DY|WS|WV)[0-9]")
+    west_midlands = Grant.objects.filter(
+        run=xlsx, recipient_postcode__regex=r"^(B|CV|DY|WS|WV)[0-9]"
+    )
     assert west_midlands.count() == 270
     assert sum(g.amount_awarded for g in west_midlands) == Decimal("8528335.90")
 
 
 def test_lloyds_spreadsheet_problems_are_reported_by_sheet_row_and_column(standard, grants_dir):
-    run = grant_file_import(location=grants_dir / "grantnav-2016-sample/360_giving_LBFEW_2010_2015.xlsx")
+    run = grant_file_import(
+        location=grants_dir / "grantnav-2016-sample/360_giving_LBFEW_2010_2015.xlsx"
+    )
     issues = {(i.code, i.path): i for i in ValidationIssue.objects.filter(run=run)}
     open_call = issues[("schema-enum", "fromOpenCall")]
     assert open_call.severity == "error"
     assert open_call.grants_affected == 4116
     assert open_call.message == 'From An Open Call? must be "Yes" or "No".'
     assert open_call.sheet == "grants" and open_call.row == 2
-    assert open_call.examples[0]["column"].startswith("From an Open Call?") or "(" in open_call.examples[0]["column"]
+    assert (
+        open_call.examples[0]["column"].startswith("From an Open Call?")
+        or "(" in open_call.examples[0]["column"]
+    )
     missing_description = issues[("schema-required", "description")]
     assert missing_description.grants_affected == 5
     assert "Description is missing" in missing_description.message

@@ -153,7 +153,9 @@ def decile_label(decile: int) -> str:
     return str(decile)
 
 
-def decile_profile(*, place_name: str, edition: Edition, areas: Iterable[SmallArea]) -> DecileProfile:
+def decile_profile(
+    *, place_name: str, edition: Edition, areas: Iterable[SmallArea]
+) -> DecileProfile:
     """Count a place's small areas by decile and weight by population.
 
     An area with no decile is missing from every figure. An area with a decile but no
@@ -170,14 +172,18 @@ def decile_profile(*, place_name: str, edition: Edition, areas: Iterable[SmallAr
             missing_codes.append(area.code)
             continue
         if area.decile not in counts:
-            raise ValueError(f"Small area {area.code} has decile {area.decile!r}; deciles run 1 to 10.")
+            raise ValueError(
+                f"Small area {area.code} has decile {area.decile!r}; deciles run 1 to 10."
+            )
         with_decile += 1
         counts[area.decile] += 1
         if area.population is None:
             missing_codes.append(area.code)
             continue
         if area.population < 0:
-            raise ValueError(f"Small area {area.code} has a negative population ({area.population}).")
+            raise ValueError(
+                f"Small area {area.code} has a negative population ({area.population})."
+            )
         with_population += 1
         people[area.decile] += area.population
     population_total = sum(people.values())
@@ -205,7 +211,7 @@ def decile_profile(*, place_name: str, edition: Edition, areas: Iterable[SmallAr
 
 
 def _place_areas(profile: DecileProfile, count: int) -> str:
-    """"Birmingham's 639 small areas" (or "the 639 small areas in X" for names with commas)."""
+    """Birmingham's 639 small areas, or the 639 small areas in X for names with commas."""
     name = profile.place_name
     what = f"{format_count(count)} {profile.edition.area_label}"
     if "," in name:
@@ -251,7 +257,9 @@ def missing_summary(profile: DecileProfile) -> str:
         return f"none (all {format_count(profile.lsoas_total)} {e.area_label} have a decile and a population count)."
     parts = []
     if profile.missing_decile:
-        parts.append(f"{format_count(profile.missing_decile)} have no decile in {e.label} and are left out")
+        parts.append(
+            f"{format_count(profile.missing_decile)} have no decile in {e.label} and are left out"
+        )
     only_no_people = profile.missing_population - profile.missing_decile
     if only_no_people:
         parts.append(

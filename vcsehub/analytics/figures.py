@@ -16,7 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 NO_DATA = "no data"
 
 
-def percent(numerator: int | Decimal, denominator: int | Decimal, *, places: int = 1) -> Decimal | None:
+def percent(
+    numerator: int | Decimal, denominator: int | Decimal, *, places: int = 1
+) -> Decimal | None:
     """numerator / denominator × 100, rounded half-up; None when the denominator is 0."""
     if not denominator:
         return None
@@ -81,18 +83,3 @@ class Measure:
             "data_date": self.data_date,
             "summary": self.summary,
         }
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A chart or map with its plain-English summary and the table behind it."""
-
-    title: str
-    summary: str
-    measures: tuple[Measure, ...] = ()
-    columns: tuple[str, ...] = ()
-    rows: tuple[tuple, ...] = ()
-    svg: str = ""
-    source: str = ""
-    edition: str = ""
-    data_date: str = ""

@@ -125,7 +125,9 @@ def simplify(ring: Ring, tolerance: float) -> Ring:
 
 
 def ring_area(ring: Ring) -> float:
-    return 0.5 * sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True))
+    return 0.5 * sum(
+        x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True)
+    )
 
 
 def label_point(poly: list[Ring]) -> tuple[Point, float, float] | None:
@@ -141,9 +143,10 @@ def label_point(poly: list[Ring]) -> tuple[Point, float, float] | None:
     area = ring_area(outer)
     if abs(area) < 1e-9:
         return None
-    cy = sum((y1 + y2) * (x1 * y2 - x2 * y1) for (x1, y1), (x2, y2) in zip(outer, outer[1:] + outer[:1], strict=True)) / (
-        6 * area
-    )
+    cy = sum(
+        (y1 + y2) * (x1 * y2 - x2 * y1)
+        for (x1, y1), (x2, y2) in zip(outer, outer[1:] + outer[:1], strict=True)
+    ) / (6 * area)
     crossings = []
     for (x1, y1), (x2, y2) in zip(outer, outer[1:] + outer[:1], strict=True):
         if (y1 <= cy < y2) or (y2 <= cy < y1):
@@ -166,7 +169,9 @@ def _path_data(rings: list[Ring]) -> str:
     return "".join(parts)
 
 
-def _legend(prefix: str, counts: dict[int | None, int] | None, x: float, title: str) -> tuple[str, float]:
+def _legend(
+    prefix: str, counts: dict[int | None, int] | None, x: float, title: str
+) -> tuple[str, float]:
     lines = [f'<g class="legend" transform="translate({x:.0f},{PADDING})">']
     y = 12
     for i, part in enumerate(title.split("\n")):
@@ -174,7 +179,9 @@ def _legend(prefix: str, counts: dict[int | None, int] | None, x: float, title: 
         lines.append(f'<text x="0" y="{y}" font-size="12"{weight}>{escape(part)}</text>')
         y += 15
     y += 4
-    entries: list[tuple[int | None, str]] = [(d, str(d)) for d in range(1, 11)] + [(None, "No data")]
+    entries: list[tuple[int | None, str]] = [(d, str(d)) for d in range(1, 11)] + [
+        (None, "No data")
+    ]
     entries[0] = (1, "1 most deprived 10%")
     entries[9] = (10, "10 least deprived 10%")
     for decile, label in entries:
@@ -189,12 +196,22 @@ def _legend(prefix: str, counts: dict[int | None, int] | None, x: float, title: 
         if decile is not None:
             lines.append(
                 f'<text x="11" y="{y + 11}" font-size="9" text-anchor="middle" '
-                f'fill="{decile_text_colour(decile)}">{decile}</text>'
+                f'fill="{decile_text_colour(decile)}" stroke="{DECILE_COLOURS[decile]}" '
+                f'stroke-width="2" paint-order="stroke">{decile}</text>'
             )
         lines.append(f'<text x="30" y="{y + 11}" font-size="12">{escape(text)}</text>')
         y += 19
     lines.append("</g>")
     return "".join(lines), y + PADDING
+
+
+def _label_size(count: int) -> int:
+    """Decile numbers: small on a city of hundreds of areas, larger on a ward of a dozen."""
+    if count > 200:
+        return 8
+    if count > 50:
+        return 10
+    return 12
 
 
 def choropleth_svg(
@@ -265,7 +282,7 @@ def choropleth_svg(
         f"{pattern_defs(prefix)}"
         '<g class="areas" stroke="#333333" stroke-width="0.35" stroke-linejoin="round" fill-rule="evenodd">'
         f"{''.join(paths)}</g>"
-        '<g class="labels" font-size="8" text-anchor="middle" pointer-events="none" '
+        f'<g class="labels" font-size="{_label_size(len(areas))}" text-anchor="middle" pointer-events="none" '
         'stroke-width="2.4" paint-order="stroke" stroke-linejoin="round">'
         f"{''.join(texts)}</g>"
         f"{legend}</svg>"

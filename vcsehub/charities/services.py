@@ -31,11 +31,13 @@ def rows_bulk_insert(
     fields: Sequence[str],
     rows: Iterable[Sequence],
     batch_rows: int = BATCH_ROWS,
+    suffix: str = "",
 ) -> int:
     """INSERT many rows with executemany, in batches; no model instances, no per-row queries.
 
     `fields` are model field names (attnames for foreign keys, e.g. "charity_id"); each row
-    gives their values in that order. JSON fields take Python lists/dicts.
+    gives their values in that order. JSON fields take Python lists/dicts. `suffix` is added
+    to the INSERT, e.g. an ON CONFLICT clause (written the same on SQLite and PostgreSQL).
     """
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
@@ -53,7 +55,7 @@ def rows_bulk_insert(
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
         f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    ) + suffix
     total = 0
     batch: list[Sequence] = []
     with connection.cursor() as cursor:

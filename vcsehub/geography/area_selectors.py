@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from vcsehub.analytics.deprivation import DecileProfile, Edition, SmallArea, decile_profile
 from vcsehub.common.formatting import format_count
@@ -32,7 +32,6 @@ from vcsehub.sources.registry import Source, get_source
 
 # Area types that have a page of their own.
 PAGE_TYPES = (AreaType.LAD, AreaType.WARD, AreaType.CAUTH, AreaType.REGION)
-LSOA_TYPES = (AreaType.LSOA11, AreaType.LSOA21)
 _CHUNK = 500  # codes per IN (...) query: well under SQLite's variable limit
 
 
@@ -83,7 +82,6 @@ EDITIONS: tuple[EditionSpec, ...] = (
         year_label="IMD 2025 decile",
     ),
 )
-EDITION_BY_KEY = {spec.edition.key: spec for spec in EDITIONS}
 # Sources that decide which small areas a place holds (a new import may change the set).
 AREA_SOURCES = ("ons-area-codes", "ons-lsoa11-lsoa21-lookup", "postcodes-derived-lsoa-wmca", "nspl")
 CENSUS_EDITION = "census2021"
@@ -116,8 +114,14 @@ def area_parents(*, area: Area) -> list[Area]:
     if area.type != AreaType.REGION:
         wanted.append(area.region_code)
     wanted.append(area.country_code)
-    found = {a.code: a for a in Area.objects.filter(code__in=[c for c in wanted if c]).order_by("year")}
+    found = {
+        a.code: a for a in Area.objects.filter(code__in=[c for c in wanted if c]).order_by("year")
+    }
     return [found[c] for c in wanted if c in found]
+
+
+# A district is current when it is its own successor (or no successor is recorded).
+CURRENT_LAD = Q(lad_code=F("code")) | Q(lad_code="")
 
 
 def area_lads_within(*, area: Area) -> list[Area]:
@@ -128,7 +132,7 @@ def area_lads_within(*, area: Area) -> list[Area]:
         query = Q(region_code=area.code)
     else:
         return []
-    return list(Area.objects.filter(query, type=AreaType.LAD).order_by("name"))
+    return list(Area.objects.filter(query, CURRENT_LAD, type=AreaType.LAD).order_by("name"))
 
 
 def area_wards(*, lad_code: str) -> list[Area]:
@@ -139,7 +143,9 @@ def area_wards(*, lad_code: str) -> list[Area]:
     neither loaded, every ward code recorded for the district is listed.
     """
     codes = set(
-        Boundary.objects.filter(area_type=AreaType.WARD, lad_code=lad_code).values_list("area_code", flat=True)
+        Boundary.objects.filter(area_type=AreaType.WARD, lad_code=lad_code).values_list(
+            "area_code", flat=True
+        )
     )
     if not codes:
         latest = (
@@ -165,9 +171,16 @@ def area_wards(*, lad_code: str) -> list[Area]:
     return sorted(latest_row.values(), key=lambda w: (w.name, w.code))
 
 
+def lad_successor(*, area: Area) -> Area | None:
+    """For a district that no longer exists, the current district it is now part of."""
+    if area.type != AreaType.LAD or not area.lad_code or area.lad_code == area.code:
+        return None
+    return Area.objects.filter(type=AreaType.LAD, code=area.lad_code).first()
+
+
 def lads_by_region() -> list[tuple[str, list[Area]]]:
-    """Every local authority loaded, grouped by region name (then country), A to Z."""
-    lads = list(Area.objects.filter(type=AreaType.LAD).order_by("name"))
+    """Every current local authority loaded, grouped by region name (then country), A to Z."""
+    lads = list(Area.objects.filter(CURRENT_LAD, type=AreaType.LAD).order_by("name"))
     region_codes = {a.region_code or a.country_code for a in lads}
     names = dict(Area.objects.filter(code__in=region_codes).values_list("code", "name"))
     groups: dict[str, list[Area]] = defaultdict(list)
@@ -192,7 +205,9 @@ def area_search(*, query: str, limit: int = 50) -> list[Area]:
         default=Value(2),
         output_field=IntegerField(),
     )
-    kind = Case(When(type=AreaType.LAD, then=Value(0)), default=Value(1), output_field=IntegerField())
+    kind = Case(
+        When(type=AreaType.LAD, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     rows = (
         Area.objects.filter(name__icontains=query, type__in=(AreaType.LAD, AreaType.WARD))
         .annotate(rank=rank, kind=kind)
@@ -208,6 +223,20 @@ def area_search(*, query: str, limit: int = 50) -> list[Area]:
         results.append(area)
         if len(results) >= limit:
             break
+    # Former districts: say which current district each is now part of.
+    successors = {
+        a.code: a
+        for a in Area.objects.filter(
+            type=AreaType.LAD,
+            code__in={
+                a.lad_code
+                for a in results
+                if a.type == AreaType.LAD and a.lad_code not in ("", a.code)
+            },
+        )
+    }
+    for area in results:
+        area.successor = successors.get(area.lad_code) if area.type == AreaType.LAD else None
     return results
 
 
@@ -231,11 +260,13 @@ class LsoaSet:
 def _lad_lsoa_codes(*, lsoa_type: str, lad_codes: list[str]) -> dict[str, str]:
     """LSOA code → name for LSOAs recorded in any of these local authorities."""
     names: dict[str, str] = {}
-    for code, name in Boundary.objects.filter(area_type=lsoa_type, lad_code__in=lad_codes).values_list(
-        "area_code", "name"
-    ):
+    for code, name in Boundary.objects.filter(
+        area_type=lsoa_type, lad_code__in=lad_codes
+    ).values_list("area_code", "name"):
         names[code] = name or code
-    for code, name in Area.objects.filter(type=lsoa_type, lad_code__in=lad_codes).values_list("code", "name"):
+    for code, name in Area.objects.filter(type=lsoa_type, lad_code__in=lad_codes).values_list(
+        "code", "name"
+    ):
         names[code] = name or names.get(code) or code
     return names
 
@@ -243,11 +274,13 @@ def _lad_lsoa_codes(*, lsoa_type: str, lad_codes: list[str]) -> dict[str, str]:
 def lsoa_names(*, lsoa_type: str, codes: Iterable[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for chunk in _chunks(codes):
-        for code, name in Boundary.objects.filter(area_type=lsoa_type, area_code__in=chunk).values_list(
-            "area_code", "name"
-        ):
+        for code, name in Boundary.objects.filter(
+            area_type=lsoa_type, area_code__in=chunk
+        ).values_list("area_code", "name"):
             names[code] = name or code
-        for code, name in Area.objects.filter(type=lsoa_type, code__in=chunk).values_list("code", "name"):
+        for code, name in Area.objects.filter(type=lsoa_type, code__in=chunk).values_list(
+            "code", "name"
+        ):
             if name:
                 names[code] = name
     return names
@@ -256,8 +289,7 @@ def lsoa_names(*, lsoa_type: str, codes: Iterable[str]) -> dict[str, str]:
 def ward_postcode_source(*, ward: Area) -> str | None:
     """The postcode source to place this ward's small areas with: official before derived."""
     sources = set(
-        Postcode.objects.filter(ward_code=ward.code).values_list("source_id", flat=True)
-        .distinct()
+        Postcode.objects.filter(ward_code=ward.code).values_list("source_id", flat=True).distinct()
     )
     if not sources:
         return None
@@ -337,7 +369,9 @@ def deciles_for(*, index: str, codes: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(codes):
         found.update(
-            Deprivation.objects.filter(index=index, area_code__in=chunk).values_list("area_code", "decile")
+            Deprivation.objects.filter(index=index, area_code__in=chunk).values_list(
+                "area_code", "decile"
+            )
         )
     return found
 
@@ -346,7 +380,9 @@ def populations_for(*, edition: str, codes: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(codes):
         found.update(
-            Population.objects.filter(edition=edition, area_code__in=chunk).values_list("area_code", "total")
+            Population.objects.filter(edition=edition, area_code__in=chunk).values_list(
+                "area_code", "total"
+            )
         )
     return found
 
@@ -368,7 +404,9 @@ def boundary_codes(*, area_type: str, codes: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(codes):
         found.update(
-            Boundary.objects.filter(area_type=area_type, area_code__in=chunk).values_list("area_code", flat=True)
+            Boundary.objects.filter(area_type=area_type, area_code__in=chunk).values_list(
+                "area_code", flat=True
+            )
         )
     return found
 
@@ -433,7 +471,9 @@ def area_figures(*, area: Area) -> AreaFigures:
             place_name=area.name,
             edition=spec.edition,
             areas=(
-                SmallArea(code, lsoas.names.get(code, code), deciles.get(code), populations.get(code))
+                SmallArea(
+                    code, lsoas.names.get(code, code), deciles.get(code), populations.get(code)
+                )
                 for code in lsoas.codes
             ),
         )
@@ -488,7 +528,12 @@ class LsoaRow:
         """The number cells as the page writes them: "–" where the area is not of that year."""
         return tuple(
             "–" if value is None else value if isinstance(value, str) else format_count(value)
-            for value in (self.decile_2019, self.decile_2025, self.population_2015, self.population_2021)
+            for value in (
+                self.decile_2019,
+                self.decile_2025,
+                self.population_2015,
+                self.population_2021,
+            )
         )
 
     def cells(self) -> tuple:
@@ -540,7 +585,6 @@ def _cell(code: str, members: set[str], values: dict[str, int]) -> int | str | N
     return values.get(code, NO_DATA)
 
 
-
 # -- find an area ---------------------------------------------------------------------------
 
 
@@ -570,5 +614,7 @@ def _postcode_search(query: str) -> PlaceSearch:
     result = postcode_lookup(query)
     reason = "" if result.valid and result.found else result.reason
     codes = [c for c in (result.ward_code, result.lad_code, result.region_code) if c]
-    pages = set(Area.objects.filter(code__in=codes, type__in=PAGE_TYPES).values_list("code", flat=True))
+    pages = set(
+        Area.objects.filter(code__in=codes, type__in=PAGE_TYPES).values_list("code", flat=True)
+    )
     return PlaceSearch(query=query, kind="postcode", postcode=result, reason=reason, pages=pages)

@@ -14,8 +14,11 @@ get the WIMD 2019 / SIMD 2020 decile in their own fields: national indices are n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from django.db import connection
 
 from vcsehub.geography.models import Area, AreaType, Deprivation, DeprivationIndex, Postcode
 from vcsehub.geography.postcodes import postcode_check
@@ -109,40 +112,78 @@ def _source_info() -> tuple[dict[str, int], dict[str, Source]]:
     return {s.id: i for i, s in enumerate(ordered)}, sources
 
 
+NOT_LOADED = (
+    "This is a valid postcode, but it is not in the postcode directories loaded here. "
+    "It may be very new, or outside the areas loaded."
+)
+EMPTY = ("", None, 0)
+
+
 def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     """Look up many postcodes; results in input order (duplicates answered each time)."""
-    checks = [postcode_check(p) for p in postcodes]
-    wanted = list(dict.fromkeys(c.postcode for c in checks if c.valid))
     priority, sources = _source_info()
-    rows_by_postcode: dict[str, list[tuple]] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        for row in Postcode.objects.filter(postcode__in=chunk).values_list(
-            "postcode", "source_id", *MERGED
-        ):
-            rows_by_postcode.setdefault(row[0], []).append(row)
+    checks = {}
+    for text in postcodes:
+        if text not in checks:
+            checks[text] = postcode_check(text)
+    wanted = list(dict.fromkeys(c.postcode for c in checks.values() if c.valid))
+    rows_by_postcode = _rows(wanted)
     merged = {pc: _merge(rows, priority, sources) for pc, rows in rows_by_postcode.items()}
     names = _names(merged.values())
     deprivation = _deprivation(merged.values())
+    areas: dict[tuple, dict] = {}
+    used: dict[tuple, list[SourceUsed]] = {}
+    templates: dict[str, dict] = {}
+    for pc, record in merged.items():
+        templates[pc] = _template(pc, record, names, deprivation, areas, used, sources)
     results = []
-    for check in checks:
-        result = PostcodeResult(input=check.input, postcode=check.postcode, valid=check.valid)
-        if not check.valid:
-            result.status, result.reason = "invalid", check.reason
-        elif check.postcode in merged:
-            _fill(result, merged[check.postcode], names, deprivation)
-        else:
-            result.reason = (
-                "This is a valid postcode, but it is not in the postcode directories loaded "
-                "here. It may be very new, or outside the areas loaded."
+    for text in postcodes:
+        check = checks[text]
+        template = templates.get(check.postcode) if check.valid else None
+        if template is not None:
+            results.append(PostcodeResult(input=check.input, **template))
+        elif check.valid:
+            results.append(
+                PostcodeResult(
+                    input=check.input, postcode=check.postcode, valid=True, reason=NOT_LOADED
+                )
             )
-        results.append(result)
+        else:
+            results.append(
+                PostcodeResult(
+                    input=check.input,
+                    postcode=check.postcode,
+                    valid=False,
+                    status="invalid",
+                    reason=check.reason,
+                )
+            )
     return results
 
 
+def _rows(wanted: list[str]) -> dict[str, list[tuple]]:
+    """Postcode rows of every source, one query per CHUNK postcodes (plain DB-API tuples)."""
+    table = connection.ops.quote_name(Postcode._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(Postcode._meta.get_field(f).column)
+        for f in ("postcode", "source_id", *MERGED)
+    )
+    found: dict[str, list[tuple]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE postcode IN ({marks})", chunk)  # noqa: S608
+            for row in cursor.fetchall():
+                found.setdefault(row[0], []).append(row)
+    return found
+
+
 def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Source]) -> dict:
-    rows.sort(key=lambda r: priority.get(r[1], len(priority)))
-    values: dict = {}
+    """Official rows first, derived ones filling gaps; say which fields came from derived rows."""
+    if len(rows) > 1:
+        rows.sort(key=lambda r: priority.get(r[1], len(priority)))
+    values = dict.fromkeys(MERGED, "")
     derived_fields: list[str] = []
     used: list[str] = []
     for row in rows:
@@ -151,7 +192,7 @@ def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Sourc
         is_derived = bool(source and source.derived)
         contributed = False
         for name, value in zip(MERGED, row[2:], strict=True):
-            if value in ("", None, 0) or values.get(name) not in ("", None, 0):
+            if value in EMPTY or values[name] not in EMPTY:
                 continue
             values[name] = value
             contributed = True
@@ -159,10 +200,78 @@ def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Sourc
                 derived_fields.append(name)
         if contributed or not used:
             used.append(source_id)
-    values["sources"] = used
-    values["derived_fields"] = derived_fields
-    values["_sources"] = sources
+    values["sources"] = tuple(used)
+    values["derived_fields"] = tuple(derived_fields)
     return values
+
+
+def _template(pc, r, names, deprivation, areas, used, sources) -> dict:
+    """The keyword arguments of one found postcode's result (everything but `input`)."""
+    key = (
+        r["lsoa11"],
+        r["lsoa21"],
+        r["ward_code"],
+        r["lad_code"],
+        r["region_code"],
+        r["country_code"],
+    )
+    area = areas.get(key)
+    if area is None:
+        area = areas[key] = _area_fields(*key, names=names, deprivation=deprivation)
+    source_list = used.get(r["sources"])
+    if source_list is None:
+        source_list = used[r["sources"]] = [
+            SourceUsed(
+                id=s,
+                title=sources[s].title if s in sources else s,
+                derived=bool(s in sources and sources[s].derived),
+            )
+            for s in r["sources"]
+        ]
+    template = {
+        "postcode": pc,
+        "valid": True,
+        "found": True,
+        "introduced": r["introduced"] or "",
+        "terminated": r["terminated"] or "",
+        "ward_year": r["ward_year"] or None,
+        "latitude": r["latitude"] if r["latitude"] != "" else None,
+        "longitude": r["longitude"] if r["longitude"] != "" else None,
+        "sources": source_list,
+        "derived_fields": list(r["derived_fields"]),
+        **area,
+    }
+    template["status"], template["reason"] = _status(template)
+    return template
+
+
+def _area_fields(lsoa11, lsoa21, ward, lad, region, country, *, names, deprivation) -> dict:
+    if not region and lad:
+        region = names.get(("region_of", lad), "")
+    fields = {
+        "lsoa11": lsoa11,
+        "lsoa11_name": names.get(("lsoa11", lsoa11), "") if lsoa11 else "",
+        "lsoa21": lsoa21,
+        "lsoa21_name": names.get(("lsoa21", lsoa21), "") if lsoa21 else "",
+        "ward_code": ward,
+        "ward_name": names.get(("other", ward), "") if ward else "",
+        "lad_code": lad,
+        "lad_name": names.get(("other", lad), "") if lad else "",
+        "region_code": region,
+        "region_name": names.get(("other", region), "") if region else "",
+        "country_code": country,
+        "country_name": names.get(("other", country), "") if country else "",
+    }
+    for index, code, prefix in (
+        (DeprivationIndex.IMD2019, lsoa11, "imd2019"),
+        (DeprivationIndex.IMD2025, lsoa21, "imd2025"),
+        (DeprivationIndex.WIMD2019, lsoa11, "wimd2019"),
+        (DeprivationIndex.SIMD2020, lsoa11, "simd2020"),
+    ):
+        figures = deprivation.get((index, code)) if code else None
+        if figures:
+            fields[f"{prefix}_rank"], fields[f"{prefix}_decile"] = figures
+    return fields
 
 
 def _names(records: Iterable[dict]) -> dict[tuple[str, str], str]:
@@ -218,67 +327,30 @@ def _deprivation(records: Iterable[dict]) -> dict[tuple[str, str], tuple[int, in
     return found
 
 
-def _fill(result: PostcodeResult, r: dict, names: dict, deprivation: dict) -> None:
-    result.found = True
-    for key in MERGED:
-        value = r.get(key)
-        if value not in (None, ""):
-            setattr(result, key, value)
-    if not result.ward_year:
-        result.ward_year = None
-    if not result.region_code and result.lad_code:
-        result.region_code = names.get(("region_of", result.lad_code), "")
-    result.lsoa11_name = names.get(("lsoa11", result.lsoa11), "")
-    result.lsoa21_name = names.get(("lsoa21", result.lsoa21), "")
-    result.ward_name = names.get(("other", result.ward_code), "")
-    result.lad_name = names.get(("other", result.lad_code), "")
-    result.region_name = names.get(("other", result.region_code), "")
-    result.country_name = names.get(("other", result.country_code), "")
-    for index, code, prefix in (
-        (DeprivationIndex.IMD2019, result.lsoa11, "imd2019"),
-        (DeprivationIndex.IMD2025, result.lsoa21, "imd2025"),
-        (DeprivationIndex.WIMD2019, result.lsoa11, "wimd2019"),
-        (DeprivationIndex.SIMD2020, result.lsoa11, "simd2020"),
-    ):
-        figures = deprivation.get((index, code)) if code else None
-        if figures:
-            setattr(result, f"{prefix}_rank", figures[0])
-            setattr(result, f"{prefix}_decile", figures[1])
-    sources: dict[str, Source] = r["_sources"]
-    result.sources = [
-        SourceUsed(
-            id=s,
-            title=sources[s].title if s in sources else s,
-            derived=bool(s in sources and sources[s].derived),
-        )
-        for s in r["sources"]
-    ]
-    result.derived_fields = list(r["derived_fields"])
-    _status(result)
-
-
 def _month(yyyymm: str) -> str:
     if len(yyyymm) == 6 and yyyymm.isdigit() and 1 <= int(yyyymm[4:]) <= 12:
         return f"{MONTHS[int(yyyymm[4:]) - 1]} {yyyymm[:4]}"
     return yyyymm
 
 
-def _status(result: PostcodeResult) -> None:
+def _status(r: dict) -> tuple[str, str]:
+    """(status, reason) of a found postcode, from its merged fields."""
     notes = []
-    if result.terminated:
-        result.status = "terminated"
-        place = result.lad_name or result.lad_code or "an area not recorded"
-        lsoa = f", small area {result.lsoa11_name or result.lsoa11}" if result.lsoa11 else ""
+    status = "ok"
+    if r["terminated"]:
+        status = "terminated"
+        place = r["lad_name"] or r["lad_code"] or "an area not recorded"
+        lsoa = f", small area {r['lsoa11_name'] or r['lsoa11']}" if r["lsoa11"] else ""
         notes.append(
-            f"This postcode was withdrawn in {_month(result.terminated)} and is no longer used. "
+            f"This postcode was withdrawn in {_month(r['terminated'])} and is no longer used. "
             f"The areas shown are where it used to be: {place}{lsoa}."
         )
-    country = result.country_code
+    country = r["country_code"]
     if country and country != ENGLAND:
-        if result.status != "terminated":
-            result.status = "outside_england"
+        if status != "terminated":
+            status = "outside_england"
         nation = {WALES: "Wales", SCOTLAND: "Scotland"}.get(
-            country, result.country_name or "outside England"
+            country, r["country_name"] or "outside England"
         )
         if country == WALES:
             index = "the Welsh Index of Multiple Deprivation 2019 (wimd2019 fields)"
@@ -290,11 +362,14 @@ def _status(result: PostcodeResult) -> None:
             f"This postcode is in {nation}, outside England, so the English IMD does not apply: "
             f"deprivation comes from {index}. Never pool its decile with English ones."
         )
-    elif result.status == "not_found":
-        result.status = "ok"
-    if result.derived_fields:
-        notes.append(
-            "Some areas were worked out by the VCSE Hub project from the postcode's location, "
-            "not published by ONS: " + ", ".join(result.derived_fields) + "."
-        )
-    result.reason = " ".join(notes)
+    if r["derived_fields"]:
+        notes.append(_derived_note(tuple(r["derived_fields"])))
+    return status, " ".join(notes)
+
+
+@functools.lru_cache(maxsize=64)
+def _derived_note(fields: tuple[str, ...]) -> str:
+    return (
+        "Some areas were worked out by the VCSE Hub project from the postcode's location, "
+        "not published by ONS: " + ", ".join(fields) + "."
+    )

@@ -54,7 +54,7 @@ def postcode_is_valid(normalised: str) -> bool:
     return _POSTCODE.match(normalised) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PostcodeCheck:
     input: str
     postcode: str  # normalised form ("" when the input was blank)

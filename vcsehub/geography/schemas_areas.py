@@ -9,7 +9,9 @@ from pydantic import Field
 class AreaRefOut(Schema):
     code: str = Field(description="ONS GSS code, e.g. E08000025.")
     name: str
-    type: str = Field(description="lad, ward, cauth (combined authority), rgn (region) or ctry (country).")
+    type: str = Field(
+        description="lad, ward, cauth (combined authority), rgn (region) or ctry (country)."
+    )
     type_label: str
     year: int | None = Field(description="Ward boundary year; null for areas not dated.")
 
@@ -17,12 +19,16 @@ class AreaRefOut(Schema):
 class PopulationOut(Schema):
     edition: str = Field(description="census2021 or mid2015.")
     label: str
-    people: int | None = Field(description="Sum over the small areas with a count; null if none has one.")
+    people: int | None = Field(
+        description="Sum over the small areas with a count; null if none has one."
+    )
     small_areas_counted: int
     small_areas_missing: int = Field(description="Small areas of the place with no count.")
     small_area_year: int = Field(description="2011 or 2021: which small areas were summed.")
     source: str
-    derived: bool = Field(description="True for wards, whose small areas are placed by their postcodes.")
+    derived: bool = Field(
+        description="True for wards, whose small areas are placed by their postcodes."
+    )
 
 
 class DecileCountOut(Schema):
@@ -64,7 +70,9 @@ class AreaOut(Schema):
     type: str
     type_label: str
     year: int | None
-    parents: list[AreaRefOut] = Field(description="Local authority, combined authority, region, country.")
+    parents: list[AreaRefOut] = Field(
+        description="Local authority, combined authority, region, country."
+    )
     population: list[PopulationOut]
     deprivation: list[DeprivationOut]
     url: str = Field(description="The area's page on this site.")

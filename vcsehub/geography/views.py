@@ -75,6 +75,7 @@ def area(request, gss_code: str):
         sources += [s for s in edition.sources if s not in sources]
     if the_map and the_map.source and the_map.source not in sources:
         sources.append(the_map.source)
+    sources += [s for s in _sources(["ons-area-codes"]) if s not in sources]
     rows = sel.lsoa_table(figures)
     editions = [
         {
@@ -96,6 +97,7 @@ def area(request, gss_code: str):
         "header": sel.HEADER,
         "wards": sel.area_wards(lad_code=place.code) if place.type == AreaType.LAD else [],
         "lads": sel.area_lads_within(area=place),
+        "successor": sel.lad_successor(area=place),
         "sources": sources,
     }
     return render(request, "geography/area.html", context)
@@ -129,7 +131,11 @@ def _table_body(rows: list[sel.LsoaRow]) -> str:
         "\n",
         '<tr><th scope="row">{}</th><td>{}</td>{}</tr>',
         (
-            (row.code, row.name, format_html_join("", '<td class="num">{}</td>', ((c,) for c in row.display())))
+            (
+                row.code,
+                row.name,
+                format_html_join("", '<td class="num">{}</td>', ((c,) for c in row.display())),
+            )
             for row in rows
         ),
     )
@@ -142,6 +148,8 @@ def _chart(edition: sel.EditionFigures, place: Area) -> str:
         title=f"Small areas in {place.name} by IMD decile ({edition.spec.edition.label})",
         description=profile.summary,
         id_prefix=f"bars-{edition.spec.edition.key}",
+        width=460,
+        height=300,
     )
 
 
@@ -165,7 +173,9 @@ def _map(figures: sel.AreaFigures, *, standalone: bool = False) -> AreaMap | Non
         edition = by_key.get(key)
         if edition is None:
             continue
-        with_shape = sel.boundary_codes(area_type=edition.lsoas.lsoa_type, codes=edition.lsoas.codes)
+        with_shape = sel.boundary_codes(
+            area_type=edition.lsoas.lsoa_type, codes=edition.lsoas.codes
+        )
         drawn = [code for code in edition.lsoas.codes if code in with_shape]
         if not drawn:
             continue
@@ -176,11 +186,20 @@ def _map(figures: sel.AreaFigures, *, standalone: bool = False) -> AreaMap | Non
         def render(edition=edition, drawn=drawn, title=title, summary=summary, key=key) -> str:
             shapes = sel.boundaries_for(area_type=edition.lsoas.lsoa_type, codes=drawn)
             areas = [
-                MapArea(code, edition.lsoas.names.get(code, code), shapes[code], edition.deciles.get(code))
+                MapArea(
+                    code,
+                    edition.lsoas.names.get(code, code),
+                    shapes[code],
+                    edition.deciles.get(code),
+                )
                 for code in drawn
             ]
             return choropleth_svg(
-                areas=areas, title=title, description=summary, id_prefix=f"map-{key}", standalone=standalone
+                areas=areas,
+                title=title,
+                description=summary,
+                id_prefix=f"map-{key}",
+                standalone=standalone,
             )
 
         svg = _cached_svg(figures, edition, standalone, render)
@@ -199,7 +218,9 @@ def _map(figures: sel.AreaFigures, *, standalone: bool = False) -> AreaMap | Non
     return None
 
 
-def _cached_svg(figures: sel.AreaFigures, edition: sel.EditionFigures, standalone: bool, render) -> str:
+def _cached_svg(
+    figures: sel.AreaFigures, edition: sel.EditionFigures, standalone: bool, render
+) -> str:
     """Drawing a city's map takes a few hundred milliseconds: keep it until any of the
     imports it is drawn from (boundaries, deprivation, area codes, postcodes) runs again."""
     runs = []
@@ -211,7 +232,10 @@ def _cached_svg(figures: sel.AreaFigures, edition: sel.EditionFigures, standalon
         repr(
             (
                 area.name,
-                [(c, edition.lsoas.names.get(c), edition.deciles.get(c)) for c in edition.lsoas.codes],
+                [
+                    (c, edition.lsoas.names.get(c), edition.deciles.get(c))
+                    for c in edition.lsoas.codes
+                ],
             )
         ).encode()
     ).hexdigest()[:24]

@@ -28,16 +28,22 @@ class Publisher(models.Model):
 class Dataset(models.Model):
     """One grants file: its registry entry (if any), licence and last successful import."""
 
-    identifier = models.CharField(max_length=200, unique=True, help_text="registry identifier, or the name given at import")
+    identifier = models.CharField(
+        max_length=200, unique=True, help_text="registry identifier, or the name given at import"
+    )
     title = models.CharField(max_length=500, blank=True)
-    publisher = models.ForeignKey(Publisher, null=True, blank=True, on_delete=models.SET_NULL, related_name="datasets")
+    publisher = models.ForeignKey(
+        Publisher, null=True, blank=True, on_delete=models.SET_NULL, related_name="datasets"
+    )
     licence = models.CharField(max_length=200, blank=True, help_text="licence name, e.g. CC BY 4.0")
     licence_url = models.URLField(max_length=500, blank=True)
     download_url = models.URLField(max_length=1000, blank=True)
     access_url = models.URLField(max_length=1000, blank=True)
     issued = models.CharField(max_length=40, blank=True)
     modified = models.CharField(max_length=40, blank=True)
-    last_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.title or self.identifier
@@ -66,35 +72,55 @@ class Grant(models.Model):
     identifier = models.CharField(max_length=300)
     title = models.TextField(blank=True)
     description = models.TextField(blank=True)
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217; blank when the file gave none")
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="ISO 4217; blank when the file gave none"
+    )
     amount_awarded = models.DecimalField(max_digits=16, decimal_places=2)
     amount_applied_for = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     amount_disbursed = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     award_date = models.DateField(null=True, blank=True)
     planned_start_date = models.DateField(null=True, blank=True)
     planned_end_date = models.DateField(null=True, blank=True)
-    planned_duration_months = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
-    funder = models.ForeignKey(Funder, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants")
+    planned_duration_months = models.DecimalField(
+        max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    funder = models.ForeignKey(
+        Funder, null=True, blank=True, on_delete=models.SET_NULL, related_name="grants"
+    )
     funder_org_id = models.CharField(max_length=200, blank=True, db_index=True)
     funder_name = models.CharField(max_length=500, blank=True)
     recipient_type = models.CharField(max_length=12, choices=RecipientType.choices)
-    recipient_org_id = models.CharField(max_length=200, blank=True, db_index=True, help_text="normalised org-id")
+    recipient_org_id = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="normalised org-id"
+    )
     recipient_org_id_as_published = models.CharField(max_length=300, blank=True)
     recipient_name = models.CharField(max_length=500, blank=True)
     recipient_charity_number = models.CharField(max_length=50, blank=True)
     recipient_company_number = models.CharField(max_length=50, blank=True)
     recipient_postcode = models.CharField(max_length=10, blank=True)
-    recipient_other_org_ids = models.JSONField(default=list, blank=True, help_text="org-ids found in the charity and company numbers")
+    recipient_other_org_ids = models.JSONField(
+        default=list, blank=True, help_text="org-ids found in the charity and company numbers"
+    )
     programmes = models.JSONField(default=list, blank=True, help_text="[{code, title}]")
-    classifications = models.JSONField(default=list, blank=True, help_text="[{vocabulary, code, title}]")
-    beneficiary_locations = models.JSONField(default=list, blank=True, help_text="[{name, geo_code, geo_code_type, country_code}]")
-    individual_details = models.JSONField(default=dict, blank=True, help_text="reasons and purposes (codes) for grants to individuals")
+    classifications = models.JSONField(
+        default=list, blank=True, help_text="[{vocabulary, code, title}]"
+    )
+    beneficiary_locations = models.JSONField(
+        default=list, blank=True, help_text="[{name, geo_code, geo_code_type, country_code}]"
+    )
+    individual_details = models.JSONField(
+        default=dict, blank=True, help_text="reasons and purposes (codes) for grants to individuals"
+    )
     from_open_call = models.BooleanField(null=True, blank=True)
     data_source = models.URLField(max_length=1000, blank=True)
     date_modified = models.CharField(max_length=40, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["dataset", "identifier"], name="grant_unique_in_dataset")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "identifier"], name="grant_unique_in_dataset"
+            )
+        ]
         indexes = [
             models.Index(fields=["funder_org_id", "award_date"]),
             models.Index(fields=["award_date"]),
@@ -111,6 +137,9 @@ class GrantLocation(models.Model):
     geo_code = models.CharField(max_length=20, db_index=True)
     geo_code_type = models.CharField(max_length=20, blank=True)
     name = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.geo_code} {self.name}".strip()
 
 
 class ValidationIssue(models.Model):
@@ -132,7 +161,9 @@ class ValidationIssue(models.Model):
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="grant_issues")
     category = models.CharField(max_length=16, choices=Category.choices)
     severity = models.CharField(max_length=8, choices=Severity.choices)
-    code = models.CharField(max_length=60, help_text="stable id of the check, e.g. schema-format-uri")
+    code = models.CharField(
+        max_length=60, help_text="stable id of the check, e.g. schema-format-uri"
+    )
     message = models.TextField()
     path = models.CharField(max_length=300, blank=True, help_text="JSON path without list numbers")
     column = models.CharField(max_length=300, blank=True, help_text="spreadsheet column title")
@@ -140,7 +171,9 @@ class ValidationIssue(models.Model):
     row = models.PositiveIntegerField(null=True, blank=True, help_text="first place it occurs")
     count = models.PositiveIntegerField(help_text="how many times it occurs")
     grants_affected = models.PositiveIntegerField(help_text="how many grants it affects")
-    examples = models.JSONField(default=list, blank=True, help_text="up to 5 {sheet,row,column,path,value}")
+    examples = models.JSONField(
+        default=list, blank=True, help_text="up to 5 {sheet,row,column,path,value}"
+    )
 
     class Meta:
         ordering = ["run", "id"]

@@ -84,6 +84,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(months?|mths?|m)?\s*$", re.I)
 CENT = Decimal("0.01")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def money(value: Any) -> tuple[Decimal | None, bool]:
@@ -218,35 +219,108 @@ def grant(data: Any) -> NormalisedGrant:
         result.rejected = "no-identifier"
         return result
     if identifier != data.get("id"):
-        changes.append(Change("identifier-spaces", "id", data.get("id"), "Spaces or line breaks around the Identifier were removed."))
+        changes.append(
+            Change(
+                "identifier-spaces",
+                "id",
+                data.get("id"),
+                "Spaces or line breaks around the Identifier were removed.",
+            )
+        )
+    if re.search(r"[\r\n\t]", identifier):
+        changes.append(
+            Change(
+                "identifier-line-break",
+                "id",
+                identifier,
+                "An Identifier holds a line break or tab; it was kept as written, but it is probably a typing mistake.",
+            )
+        )
+    for key in ("recipientOrganization", "fundingOrganization"):
+        for org in _dicts(data.get(key)):
+            found = [name for name in ("email", "telephone", "contactName") if org.get(name)]
+            if found:
+                changes.append(
+                    Change(
+                        "contact-details",
+                        f"{key}/{found[0]}",
+                        "(not shown)",
+                        "Contact details (e-mail, phone number or contact name) were found; VCSE Hub does not store them. Published grants data should not name people or hold their contact details.",
+                    )
+                )
+    for key in ("title", "description"):
+        if isinstance(data.get(key), str) and _EMAIL.search(data[key]):
+            changes.append(
+                Change(
+                    "email-address",
+                    key,
+                    "(not shown)",
+                    f"An e-mail address appears in {key.title()}. Published grants data should not hold personal contact details.",
+                )
+            )
     amount, changed = money(data.get("amountAwarded"))
     if amount is None:
         result.rejected = "no-amount"
         return result
     if changed:
-        changes.append(Change("amount-text", "amountAwarded", data.get("amountAwarded"), "Amount Awarded was written as text (with £, commas or spaces, or more than 2 decimal places) and was read as a number."))
+        changes.append(
+            Change(
+                "amount-text",
+                "amountAwarded",
+                data.get("amountAwarded"),
+                "Amount Awarded was written as text (with £, commas or spaces, or more than 2 decimal places) and was read as a number.",
+            )
+        )
     f = result.fields
     f["identifier"] = identifier
     f["title"] = _text(data.get("title"))
     f["description"] = _text(data.get("description"))
     currency = _text(data.get("currency")).upper()
     if currency != _text(data.get("currency")):
-        changes.append(Change("currency-case", "currency", data.get("currency"), "Currency was written in lower case."))
+        changes.append(
+            Change(
+                "currency-case",
+                "currency",
+                data.get("currency"),
+                "Currency was written in lower case.",
+            )
+        )
     f["currency"] = currency[:3] if re.fullmatch(r"[A-Z]{3}", currency) else ""
     f["amount_awarded"] = amount
-    for key, name in (("amountAppliedFor", "amount_applied_for"), ("amountDisbursed", "amount_disbursed")):
+    for key, name in (
+        ("amountAppliedFor", "amount_applied_for"),
+        ("amountDisbursed", "amount_disbursed"),
+    ):
         value, changed = money(data.get(key))
         f[name] = value
         if changed and value is not None:
-            changes.append(Change("amount-text", key, data.get(key), f"{key} was written as text and was read as a number."))
+            changes.append(
+                Change(
+                    "amount-text",
+                    key,
+                    data.get(key),
+                    f"{key} was written as text and was read as a number.",
+                )
+            )
     f["award_date"] = _date(data.get("awardDate"), "awardDate", changes)
     planned = _first(data.get("plannedDates"))
     f["planned_start_date"] = _date(planned.get("startDate"), "plannedDates/startDate", changes)
     f["planned_end_date"] = _date(planned.get("endDate"), "plannedDates/endDate", changes)
     months, changed = duration(planned.get("duration"))
     if changed:
-        changes.append(Change("duration-text", "plannedDates/duration", planned.get("duration"), "Planned Dates:Duration (months) was text; the number of months was read from it." if months is not None else "Planned Dates:Duration (months) could not be read as a number of months and was left out."))
-    f["planned_duration_months"] = months if months is not None and months < Decimal("100000") else None
+        changes.append(
+            Change(
+                "duration-text",
+                "plannedDates/duration",
+                planned.get("duration"),
+                "Planned Dates:Duration (months) was text; the number of months was read from it."
+                if months is not None
+                else "Planned Dates:Duration (months) could not be read as a number of months and was left out.",
+            )
+        )
+    f["planned_duration_months"] = (
+        months if months is not None and months < Decimal("100000") else None
+    )
     funders = _dicts(data.get("fundingOrganization"))
     funder = funders[0] if funders else {}
     f["funder_org_id"] = org_id(funder.get("id"))
@@ -255,15 +329,31 @@ def grant(data: Any) -> NormalisedGrant:
     open_call, changed = yes_no(data.get("fromOpenCall"))
     f["from_open_call"] = open_call
     if changed:
-        changes.append(Change("open-call", "fromOpenCall", data.get("fromOpenCall"), 'From An Open Call? should be "Yes" or "No"; other answers such as "Y" and "N" were read as Yes or No where possible.'))
+        changes.append(
+            Change(
+                "open-call",
+                "fromOpenCall",
+                data.get("fromOpenCall"),
+                'From An Open Call? should be "Yes" or "No"; other answers such as "Y" and "N" were read as Yes or No where possible.',
+            )
+        )
     f["programmes"] = [
-        {"code": _text(p.get("code")), "title": _text(p.get("title"))} for p in _dicts(data.get("grantProgramme"))
+        {"code": _text(p.get("code")), "title": _text(p.get("title"))}
+        for p in _dicts(data.get("grantProgramme"))
     ]
     f["classifications"] = [
-        {"vocabulary": _text(c.get("vocabulary")), "code": _text(c.get("code")), "title": _text(c.get("title"))}
+        {
+            "vocabulary": _text(c.get("vocabulary")),
+            "code": _text(c.get("code")),
+            "title": _text(c.get("title")),
+        }
         for c in _dicts(data.get("classifications"))
     ]
-    f["data_source"] = _text(data.get("dataSource"))[:1000] if _text(data.get("dataSource")).startswith(("http://", "https://")) else ""
+    f["data_source"] = (
+        _text(data.get("dataSource"))[:1000]
+        if _text(data.get("dataSource")).startswith(("http://", "https://"))
+        else ""
+    )
     f["date_modified"] = _text(data.get("dateModified"))[:40]
     individual = "recipientIndividual" in data and not data.get("recipientOrganization")
     _recipient(data, f, changes, individual=individual)
@@ -274,15 +364,37 @@ def grant(data: Any) -> NormalisedGrant:
 def _date(value: Any, path: str, changes: list[Change]) -> dt.date | None:
     parsed, how = date(value)
     if how == "unreadable":
-        changes.append(Change("date-unreadable", path, value, f"{path} is not a date VCSE Hub can read, so it was left out."))
+        changes.append(
+            Change(
+                "date-unreadable",
+                path,
+                value,
+                f"{path} is not a date VCSE Hub can read, so it was left out.",
+            )
+        )
     elif how:
-        changes.append(Change(f"date-{how.replace('/', '')}", path, value, f"{path} was written {how} and was read as a date" + (" (the 1st of the month)." if how == "mm/yyyy" else ".")))
+        changes.append(
+            Change(
+                f"date-{how.replace('/', '')}",
+                path,
+                value,
+                f"{path} was written {how} and was read as a date"
+                + (" (the 1st of the month)." if how == "mm/yyyy" else "."),
+            )
+        )
     return parsed
 
 
 def _org_id_change(published: Any, normalised: str, path: str, changes: list[Change]) -> None:
     if published is not None and normalised and normalised != str(published):
-        changes.append(Change("org-id-normalised", path, published, "An organisation identifier was written in a non-standard form and was corrected (e.g. GB-CHC-0123 → GB-CHC-123)."))
+        changes.append(
+            Change(
+                "org-id-normalised",
+                path,
+                published,
+                "An organisation identifier was written in a non-standard form and was corrected (e.g. GB-CHC-0123 → GB-CHC-123).",
+            )
+        )
 
 
 def _recipient(data: dict, f: dict, changes: list[Change], *, individual: bool) -> None:
@@ -292,7 +404,11 @@ def _recipient(data: dict, f: dict, changes: list[Change], *, individual: bool) 
         f["recipient_org_id"] = f["recipient_org_id_as_published"] = f["recipient_name"] = ""
         f["recipient_charity_number"] = f["recipient_company_number"] = f["recipient_postcode"] = ""
         f["recipient_other_org_ids"] = []
-        details = data.get("toIndividualsDetails") if isinstance(data.get("toIndividualsDetails"), dict) else {}
+        details = (
+            data.get("toIndividualsDetails")
+            if isinstance(data.get("toIndividualsDetails"), dict)
+            else {}
+        )
         f["individual_details"] = {
             "primary_reason": _text(details.get("primaryGrantReason")),
             "secondary_reason": _text(details.get("secondaryGrantReason")),
@@ -314,8 +430,18 @@ def _recipient(data: dict, f: dict, changes: list[Change], *, individual: bool) 
     raw_postcode = recipient.get("postalCode")
     f["recipient_postcode"] = postcode(raw_postcode)
     if raw_postcode and not f["recipient_postcode"]:
-        changes.append(Change("postcode-unreadable", "recipientOrganization/postalCode", raw_postcode, "Recipient Org:Postal Code is not a UK postcode, so it was left out."))
-    others = [charity_org_id(f["recipient_charity_number"]), company_org_id(f["recipient_company_number"])]
+        changes.append(
+            Change(
+                "postcode-unreadable",
+                "recipientOrganization/postalCode",
+                raw_postcode,
+                "Recipient Org:Postal Code is not a UK postcode, so it was left out.",
+            )
+        )
+    others = [
+        charity_org_id(f["recipient_charity_number"]),
+        company_org_id(f["recipient_company_number"]),
+    ]
     f["recipient_other_org_ids"] = [o for o in others if o and o != f["recipient_org_id"]]
 
 
@@ -323,15 +449,26 @@ def _locations(data: dict, result: NormalisedGrant, *, individual: bool) -> None
     locations = []
     for place in _dicts(data.get("beneficiaryLocation")):
         code = _text(place.get("geoCode"))
-        if code and postcode(code):
-            code_is_postcode = True
-        else:
-            code_is_postcode = False
+        code_is_postcode = bool(code and postcode(code))
         if code_is_postcode and individual:
-            result.changes.append(Change("individual-postcode", "beneficiaryLocation/geoCode", "(removed)", "A postcode was given as the location of a grant to an individual; it was not stored, because it could identify the person."))
+            result.changes.append(
+                Change(
+                    "individual-postcode",
+                    "beneficiaryLocation/geoCode",
+                    "(removed)",
+                    "A postcode was given as the location of a grant to an individual; it was not stored, because it could identify the person.",
+                )
+            )
             code = ""
         elif code_is_postcode:
-            result.changes.append(Change("geocode-postcode", "beneficiaryLocation/geoCode", code, "Beneficiary Location:Geographic Code holds a postcode, not an ONS area code; it was not used as an area code."))
+            result.changes.append(
+                Change(
+                    "geocode-postcode",
+                    "beneficiaryLocation/geoCode",
+                    code,
+                    "Beneficiary Location:Geographic Code holds a postcode, not an ONS area code; it was not used as an area code.",
+                )
+            )
             code = ""
         entry = {
             "name": _text(place.get("name"))[:300],

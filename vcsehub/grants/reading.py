@@ -25,7 +25,7 @@ from vcsehub.sources.readers.detect import HEAD_BYTES, detect_encoding, fallback
 from vcsehub.sources.readers.excel import open_workbook
 
 NOT_360_FIX = (
-    "Check it is a 360Giving file: a JSON package with a \"grants\" list, or a spreadsheet "
+    'Check it is a 360Giving file: a JSON package with a "grants" list, or a spreadsheet '
     "whose columns use the 360Giving titles (Identifier, Title, Amount Awarded …)."
 )
 JSON_PACKAGE_KEYS_LIMIT = 200 * 1024 * 1024  # read metadata after the grants only below this
@@ -54,7 +54,9 @@ class GrantFile:
         records, self._records = self._records, None
         yield from records
 
-    def column_for(self, record: GrantRecord, path: str) -> tuple[str | None, int | None, str | None]:
+    def column_for(
+        self, record: GrantRecord, path: str
+    ) -> tuple[str | None, int | None, str | None]:
         """(sheet, row, column title with letter) of the cell holding a grant's JSON path."""
         if not record.rows:
             return None, None, None
@@ -71,7 +73,12 @@ class GrantFile:
             numbered = [c for c in matches if any(p.isdigit() for p in c.path)]
             if numbered:
                 indices = [p for p in parts if p.isdigit()]
-                exact = [c for c in numbered if [p for p in c.path if p.isdigit()] == indices[: len([p for p in c.path if p.isdigit()])]]
+                exact = [
+                    c
+                    for c in numbered
+                    if [p for p in c.path if p.isdigit()]
+                    == indices[: len([p for p in c.path if p.isdigit()])]
+                ]
                 matches = exact or matches
             column = matches[0]
             return sheet_name, row, f"{column.title} ({column.letter})"
@@ -90,7 +97,11 @@ def read_grant_file(path: str | Path, *, name: str, schema: GrantSchema) -> Gran
     if kind == "csv":
         return _csv_file(path, name, schema)
     if kind == "empty":
-        raise DataError("The file is empty", fix="Check it is the right file, and that it was saved with its data.", file=name)
+        raise DataError(
+            "The file is empty",
+            fix="Check it is the right file, and that it was saved with its data.",
+            file=name,
+        )
     if kind == "xls":
         raise DataError(
             "This is an old-style Excel file (.xls), which VCSE Hub cannot read",
@@ -129,7 +140,7 @@ def _json_meta(path: Path, name: str) -> tuple[dict, bool]:
             raise DataError("The file is empty", file=name) from None
         if event != "start_map":
             raise DataError(
-                "This JSON file is a list, not a 360Giving package (an object with a \"grants\" list)",
+                'This JSON file is a list, not a 360Giving package (an object with a "grants" list)',
                 fix=NOT_360_FIX,
                 file=name,
             )
@@ -173,7 +184,7 @@ def _json_file(path: Path, name: str) -> GrantFile:
     meta, has_grants = _json_meta(path, name)
     if not has_grants:
         raise DataError(
-            "This JSON file has no \"grants\" list, so it is not 360Giving data",
+            'This JSON file has no "grants" list, so it is not 360Giving data',
             fix=NOT_360_FIX,
             file=name,
         )
@@ -229,7 +240,9 @@ def _xlsx_file(path: Path, name: str, schema: GrantSchema) -> GrantFile:
             for worksheet in workbook.worksheets:
                 rows = worksheet.iter_rows(values_only=True)
                 if worksheet.title == META_SHEET:
-                    unflattener.add_meta([(row[0], row[1] if len(row) > 1 else None) for row in rows if row])
+                    unflattener.add_meta(
+                        [(row[0], row[1] if len(row) > 1 else None) for row in rows if row]
+                    )
                     continue
                 header = next(rows, None)
                 if not header or all(v is None for v in header):
@@ -237,7 +250,9 @@ def _xlsx_file(path: Path, name: str, schema: GrantSchema) -> GrantFile:
                 numbered = ((number, list(values)) for number, values in enumerate(rows, start=2))
                 unflattener.add_sheet(worksheet.title, list(header), numbered, format="xlsx")
         except ConversionError as error:
-            raise DataError(f"The spreadsheet could not be converted: {error}", fix=NOT_360_FIX, file=name) from None
+            raise DataError(
+                f"The spreadsheet could not be converted: {error}", fix=NOT_360_FIX, file=name
+            ) from None
     return _finish(unflattener, name, "xlsx")
 
 
@@ -279,5 +294,7 @@ def _csv_file(path: Path, name: str, schema: GrantSchema) -> GrantFile:
             file=name,
         ) from None
     except ConversionError as error:
-        raise DataError(f"The file could not be converted: {error}", fix=NOT_360_FIX, file=name) from None
+        raise DataError(
+            f"The file could not be converted: {error}", fix=NOT_360_FIX, file=name
+        ) from None
     return _finish(unflattener, name, "csv", encoding=codecs.lookup(encoding).name)

@@ -52,7 +52,11 @@ def _value_kind(value: Any) -> str:
 
 def schema_message(error: SchemaError, schema: GrantSchema) -> tuple[str, str, str]:
     """(code, field path without numbers, message) for one schema error, in plain English."""
-    path = [p for p in error.path[2:] if not isinstance(p, int)] if error.path[:1] == ("grants",) else list(error.path)
+    path = (
+        [p for p in error.path[2:] if not isinstance(p, int)]
+        if error.path[:1] == ("grants",)
+        else list(error.path)
+    )
     where = "/".join(str(p) for p in path)
     title = schema.title_for_path(where) if where else "The grant"
     v = error.validator
@@ -82,7 +86,11 @@ def schema_message(error: SchemaError, schema: GrantSchema) -> tuple[str, str, s
             text = f"{title} must be one of the codes in the 360Giving codelist ({sample})."
         return "schema-enum", where, text
     if v == "format" and error.value == "uri":
-        return "schema-format-uri", where, f"{title} must be a full web address, starting with http:// or https://."
+        return (
+            "schema-format-uri",
+            where,
+            f"{title} must be a full web address, starting with http:// or https://.",
+        )
     if v == "format":
         return (
             f"schema-format-{error.value}",
@@ -147,7 +155,9 @@ class Report:
         key = (category, code, path, message)
         issue = self.issues.get(key)
         if issue is None:
-            issue = self.issues[key] = Issue(category=category, severity=severity, code=code, message=message, path=path)
+            issue = self.issues[key] = Issue(
+                category=category, severity=severity, code=code, message=message, path=path
+            )
             if path and self.file.format != "json":
                 issue.column = self.schema.title_for_path(path)
         issue.count += 1
@@ -187,7 +197,9 @@ class Report:
             value=value,
         )
 
-    def file_level(self, *, category: str, severity: str, code: str, message: str, path: str = "") -> None:
+    def file_level(
+        self, *, category: str, severity: str, code: str, message: str, path: str = ""
+    ) -> None:
         self.add(category=category, severity=severity, code=code, message=message, path=path)
 
 

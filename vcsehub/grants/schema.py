@@ -83,7 +83,9 @@ class GrantSchema:
                 k: v for k, v in package_schema.get("properties", {}).items() if k != "grants"
             }
         }
-        self._walk(package_schema, package_only, "", "", self.package_title_root, set(), package=True)
+        self._walk(
+            package_schema, package_only, "", "", self.package_title_root, set(), package=True
+        )
 
     def _walk(
         self,

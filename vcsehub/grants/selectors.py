@@ -30,7 +30,9 @@ _CACHE: dict[tuple, LoadedStandard] = {}
 
 def standard_current() -> LoadedStandard:
     """The imported 360Giving schemas, compiled (cached until the standard is re-imported)."""
-    documents = {d.name: d for d in StandardDocument.objects.filter(name__in=[GRANT_SCHEMA, PACKAGE_SCHEMA])}
+    documents = {
+        d.name: d for d in StandardDocument.objects.filter(name__in=[GRANT_SCHEMA, PACKAGE_SCHEMA])
+    }
     if len(documents) < 2:
         raise DataError(
             "The 360Giving schema is not loaded, so grants files cannot be checked",
@@ -43,11 +45,15 @@ def standard_current() -> LoadedStandard:
         package_only = dict(package_schema)
         properties = dict(package_schema.get("properties", {}))
         # Grants are validated one by one with the grant schema; the list itself here.
-        properties["grants"] = {k: v for k, v in properties.get("grants", {}).items() if k != "items"}
+        properties["grants"] = {
+            k: v for k, v in properties.get("grants", {}).items() if k != "items"
+        }
         package_only["properties"] = properties
         _CACHE.clear()
         _CACHE[key] = LoadedStandard(
-            schema=GrantSchema(grant_schema, package_schema, version=documents[GRANT_SCHEMA].version),
+            schema=GrantSchema(
+                grant_schema, package_schema, version=documents[GRANT_SCHEMA].version
+            ),
             grant_validator=SchemaValidator(grant_schema),
             package_validator=SchemaValidator(package_only),
             version=documents[GRANT_SCHEMA].version,
@@ -66,7 +72,11 @@ class CurrencyTotal:
 def grant_totals_by_currency(*, grants: QuerySet[Grant] | None = None) -> list[CurrencyTotal]:
     """Number and total amount of grants, one line per currency (GBP is never summed with others)."""
     grants = grants if grants is not None else Grant.objects.all()
-    rows = grants.values("currency").annotate(n=Count("id"), total=Sum("amount_awarded")).order_by("currency")
+    rows = (
+        grants.values("currency")
+        .annotate(n=Count("id"), total=Sum("amount_awarded"))
+        .order_by("currency")
+    )
     return [CurrencyTotal(currency=r["currency"], grants=r["n"], total=r["total"]) for r in rows]
 
 

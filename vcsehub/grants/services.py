@@ -13,7 +13,9 @@ from vcsehub.sources.models import ImportRun
 from vcsehub.sources.progress import Progress
 
 
-def standard_import(*, locations: list[str] | None = None, data_dir: str | Path | None = None) -> ImportRun:
+def standard_import(
+    *, locations: list[str] | None = None, data_dir: str | Path | None = None
+) -> ImportRun:
     """Load the 360Giving schemas that grants files are checked against."""
     return StandardImporter(locations=locations, data_dir=data_dir).run()
 

@@ -44,7 +44,9 @@ REGISTRY = register(
         publisher="360Giving",
         licence=CC_BY,
         licence_url=CC_BY_URL,
-        attribution=("Publisher list from the 360Giving Data Registry (registry.threesixtygiving.org).",),
+        attribution=(
+            "Publisher list from the 360Giving Data Registry (registry.threesixtygiving.org).",
+        ),
         urls=("https://registry.threesixtygiving.org/data.json",),
         local_paths=("360giving-grants/registry/data_original.json",),
         format="json",

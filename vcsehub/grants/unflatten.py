@@ -90,7 +90,9 @@ def convert_type(kind: str, value: Any, warnings: list[str]) -> Any:
         try:
             return Decimal(value)
         except (TypeError, ValueError, InvalidOperation):
-            warnings.append(f'Non-numeric value "{value}" found in number column, returning as string instead.')
+            warnings.append(
+                f'Non-numeric value "{value}" found in number column, returning as string instead.'
+            )
             return str(value)
     if kind in ("array", "string_array", "number_array"):
         text = str(value)
@@ -143,12 +145,16 @@ class _Keyed:
         return list(self.data.values()) + self.no_key
 
 
-def _place(target: dict, path: list[str], value: Any, types: dict[str, str], warnings: list[str]) -> None:
+def _place(
+    target: dict, path: list[str], value: Any, types: dict[str, str], warnings: list[str]
+) -> None:
     current: dict = target
     for num, item in enumerate(path):
         if _isint(item):
             if num == 0:
-                warnings.append(f'Column "{"/".join(path)}" has been ignored because it is a number.')
+                warnings.append(
+                    f'Column "{"/".join(path)}" has been ignored because it is a number.'
+                )
             continue
         so_far = "/".join(p for p in path[: num + 1] if not _isint(p))
         kind = types.get(so_far)
@@ -190,7 +196,9 @@ def _place(target: dict, path: list[str], value: Any, types: dict[str, str], war
             current = new
             continue
         if kind and following:
-            raise ConversionError(f"There is an object or list at '{so_far}' but it should be an {kind}")
+            raise ConversionError(
+                f"There is an object or list at '{so_far}' but it should be an {kind}"
+            )
         existing = current.get(item)
         if type(existing) is _ListAsDict or isinstance(existing, dict):
             warnings.append(
@@ -223,7 +231,9 @@ def _merge(base: dict, extra: dict, warnings: list[str], where: str) -> None:
             continue
         if isinstance(value, _Keyed):
             if not isinstance(base[key], _Keyed):
-                warnings.append(f"Columns for {key} ({where}) were ignored: another column does not treat it as a list.")
+                warnings.append(
+                    f"Columns for {key} ({where}) were ignored: another column does not treat it as a list."
+                )
                 continue
             for item_key, item in value.data.items():
                 if item_key in base[key].data:
@@ -235,9 +245,13 @@ def _merge(base: dict, extra: dict, warnings: list[str], where: str) -> None:
             if isinstance(base[key], dict):
                 _merge(base[key], value, warnings, where)
             else:
-                warnings.append(f"Columns for {key} ({where}) were ignored: another column does not treat it as an object.")
+                warnings.append(
+                    f"Columns for {key} ({where}) were ignored: another column does not treat it as an object."
+                )
         elif isinstance(base[key], (dict, _Keyed)):
-            warnings.append(f"Column {key} ({where}) was ignored: another column treats it as a list or object.")
+            warnings.append(
+                f"Column {key} ({where}) was ignored: another column treats it as a list or object."
+            )
         elif base[key] != value:
             warnings.append(
                 f'You may have a duplicate Identifier: {where}: field "{key}" has the value "{base[key]}" '
@@ -253,7 +267,9 @@ def _to_lists(node: Any) -> Any:
     return node
 
 
-def sheet_columns(headers: Iterable[Any], schema: GrantSchema, *, package: bool = False) -> list[Column]:
+def sheet_columns(
+    headers: Iterable[Any], schema: GrantSchema, *, package: bool = False
+) -> list[Column]:
     """The columns of a sheet with the JSON path each one fills.
 
     As in flatten-tool, where two columns have the same title, or titles naming the same
@@ -272,7 +288,9 @@ def sheet_columns(headers: Iterable[Any], schema: GrantSchema, *, package: bool 
     for header, place in first.items():
         path = str(lookup(header) if isinstance(header, str) else header)
         places.setdefault(path, place)
-        columns[path] = Column(index=last[header], title=header, path=[p.rstrip("[]") for p in path.split("/")])
+        columns[path] = Column(
+            index=last[header], title=header, path=[p.rstrip("[]") for p in path.split("/")]
+        )
     return [columns[path] for path in sorted(columns, key=places.__getitem__)]
 
 
@@ -286,7 +304,9 @@ class Unflattener:
         self.sheets: list[Sheet] = []
         self.meta: dict = {}
 
-    def add_sheet(self, name: str, headers: list[Any], rows: Iterator[tuple[int, list[Any]]], *, format: str) -> None:  # noqa: A002
+    def add_sheet(
+        self, name: str, headers: list[Any], rows: Iterator[tuple[int, list[Any]]], *, format: str
+    ) -> None:  # noqa: A002
         columns = sheet_columns(headers, self.schema)
         self.sheets.append(Sheet(name=name, columns=columns, format=format))
         types = self.schema.types

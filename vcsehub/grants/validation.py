@@ -26,7 +26,6 @@ from typing import Any
 from jsonschema import FormatChecker
 from jsonschema._utils import equal
 
-
 Check = Callable[[Any, tuple, list], None]
 
 TOP_TITLE = "360Giving Data Standard Schema"
@@ -91,7 +90,9 @@ class SchemaError:
                 first, second = self.value
                 return f"Only 1 of {first} or {second} is permitted, but both are present"
             if self.kind == "each":
-                return f"{instance!r} is valid under each of {', '.join(repr(s) for s in self.value)}"
+                return (
+                    f"{instance!r} is valid under each of {', '.join(repr(s) for s in self.value)}"
+                )
             text = json.dumps(instance, sort_keys=True, default=_decimal_default)
             return f"{text} is not valid under any of the given schemas"
         return f"{instance!r} failed {v}"
@@ -108,8 +109,9 @@ def _is_number(value: Any) -> bool:
 TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "number": _is_number,
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (_is_number(v) and v == int(v)),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool)) or (_is_number(v) and v == int(v))
+    ),
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
     "boolean": lambda v: isinstance(v, bool),
@@ -157,7 +159,9 @@ class SchemaValidator:
                 continue
             maker = getattr(self, f"_k_{keyword.lstrip('$')}", None)
             if maker is None:
-                raise ValueError(f"The schema uses {keyword!r}, which this validator does not support")
+                raise ValueError(
+                    f"The schema uses {keyword!r}, which this validator does not support"
+                )
             checks.append(maker(value, node))
         return run
 
@@ -303,9 +307,13 @@ class SchemaValidator:
                 out.append(SchemaError(path, "oneOf", instance, branches, "any"))
                 return
             more = [
-                branches[i] for i in range(first_valid + 1, len(branches)) if valid(i, instance, path)
+                branches[i]
+                for i in range(first_valid + 1, len(branches))
+                if valid(i, instance, path)
             ]
             if more:
-                out.append(SchemaError(path, "oneOf", instance, [*more, branches[first_valid]], "each"))
+                out.append(
+                    SchemaError(path, "oneOf", instance, [*more, branches[first_valid]], "each")
+                )
 
         return check

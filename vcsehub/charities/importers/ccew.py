@@ -21,12 +21,12 @@ from vcsehub.charities.classification import (
 from vcsehub.charities.importers import values as v
 from vcsehub.charities.importers.base import RegisterImporter
 from vcsehub.charities.importers.ccew_files import CcewTable, ccew_rows, ccew_table_open
+from vcsehub.charities.importers.ccew_years import ccew_years_load
 from vcsehub.charities.models import (
     AreaLookup,
     AreaOfOperation,
     Charity,
     Classification,
-    FinancialYear,
     LinkedCharity,
     Register,
     Status,
@@ -38,32 +38,10 @@ from vcsehub.sources.errors import DataError
 from vcsehub.sources.fetch import FetchedFile
 from vcsehub.sources.models import ImportRun
 
-YEARS_KEPT = 5
 STATUSES = {"registered": Status.REGISTERED, "removed": Status.REMOVED}
 OVERDUE = {"submission overdue": True, "submission double default": True}
 NOT_OVERDUE = {"submission received": False, "submission received late": False, "new": False}
 KINDS = {"what": "what", "who": "who", "how": "how"}
-PART_B_DETAIL = (
-    "income_donations_and_legacies",
-    "income_charitable_activities",
-    "income_other_trading_activities",
-    "income_investments",
-    "income_other",
-    "income_legacies",
-    "income_endowments",
-    "expenditure_raising_funds",
-    "expenditure_charitable_expenditure",
-    "expenditure_other",
-    "expenditure_grants_institution",
-    "reserves",
-    "assets_total_fixed",
-    "assets_cash",
-    "assets_total_assets_and_liabilities",
-    "funds_endowment",
-    "funds_restricted",
-    "funds_unrestricted",
-    "funds_total",
-)
 CHARITY_FIELDS = (
     "org_id", "register", "registered_number", "organisation_number", "linked_number", "name",
     "other_names", "search_text", "status", "register_status", "charity_type", "date_registered",
@@ -72,19 +50,6 @@ CHARITY_FIELDS = (
     "trustee_count", "policies", "other_regulators", "published_reports", "lsoa21", "ward_code",
     "lad_code", "region_code", "country_code", "source_id", "import_run_id", "data_date",
 )  # fmt: skip
-
-
-class _Year:
-    __slots__ = (
-        "start", "income", "expenditure", "suppressed", "due", "received", "accounts",
-        "employees", "volunteers", "contracts", "grants", "detail",
-    )  # fmt: skip
-
-    def __init__(self) -> None:
-        self.start = self.income = self.expenditure = self.due = self.received = None
-        self.accounts = self.employees = self.volunteers = self.contracts = self.grants = None
-        self.suppressed = False
-        self.detail: dict = {}
 
 
 class CcewImporter(RegisterImporter):
@@ -100,18 +65,20 @@ class CcewImporter(RegisterImporter):
 
         aux = self._read_aux(tables)
         register_rows_delete(register=self.register)
-        linked = self._load_charities(tables["charity"], aux)
-        ids = charity_ids_by(register=self.register, key="organisation_number")
+        self._load_charities(tables["charity"], aux)
+        del aux
         by_number = charity_ids_by(register=self.register, key="registered_number")
+        linked = self._load_linked(tables["charity"], by_number)
+        del by_number
+        ids = charity_ids_by(register=self.register, key="organisation_number")
         loaded = len(ids)
-        self._load_linked(linked, by_number)
         self._load_classifications(tables["charity_classification"], ids)
         self._load_areas(tables["charity_area_of_operation"], ids)
-        self._load_years(tables, ids)
+        ccew_years_load(importer=self, tables=tables, ids=ids)
         run.data_date = self.data_date
         for table in CCEW_TABLES:
             self.log(f"{table}: {self.table_counts[table]:,} rows read")
-        self.log(f"{loaded:,} charities, {len(linked):,} linked charities")
+        self.log(f"{loaded:,} charities, {linked:,} linked charities")
         self.finish(run)
         return loaded
 
@@ -172,9 +139,7 @@ class CcewImporter(RegisterImporter):
         def other_name(values, index):
             name = v.text(values[index["charity_name"]])
             kind = v.text(values[index["charity_name_type"]])
-            aux["other_names"][org(values, index)].append(
-                {"name": name, "type": interned.setdefault(kind, kind)}
-            )
+            aux["other_names"][org(values, index)].append((name, interned.setdefault(kind, kind)))
 
         def policy(values, index):
             name = v.text(values[index["policy_name"]])
@@ -212,8 +177,9 @@ class CcewImporter(RegisterImporter):
 
     # -- pass 2: the charities ----------------------------------------------------------
 
-    def _load_charities(self, table: CcewTable, aux: dict[str, dict]) -> list[tuple]:
-        linked: list[tuple] = []
+    def _load_charities(self, table: CcewTable, aux: dict[str, dict]) -> int:
+        """Insert the main charities; return how many linked charities the table holds."""
+        linked = [0]
         run = self._run
 
         def charity_rows() -> Iterator[tuple]:
@@ -235,9 +201,7 @@ class CcewImporter(RegisterImporter):
                 registered_on = v.iso_date(values[index["date_of_registration"]])
                 removed_on = v.iso_date(values[index["date_of_removal"]])
                 if link:
-                    linked.append(
-                        (registered, number, link, name, status, registered_on, removed_on)
-                    )
+                    linked[0] += 1
                     return
                 income = v.money(values[index["latest_income"]])
                 reporting = v.text(values[index["charity_reporting_status"]])
@@ -251,8 +215,8 @@ class CcewImporter(RegisterImporter):
                         number,
                         0,
                         name,
-                        others,
-                        search_fold(" ".join([name, *(o["name"] for o in others)])),
+                        [{"name": other, "type": kind} for other, kind in others],
+                        search_fold(" ".join([name, *(other for other, _ in others)])),
                         status,
                         reporting[:80],
                         v.text(values[index["charity_type"]])[:200],
@@ -294,23 +258,45 @@ class CcewImporter(RegisterImporter):
                 yield (*row[:data_date_position], self.data_date)
 
         rows_bulk_insert(model=Charity, fields=CHARITY_FIELDS, rows=dated(charity_rows()))
-        return linked
+        return linked[0]
 
-    def _load_linked(self, linked: list[tuple], by_number: dict[str, int]) -> None:
-        rows = []
-        for registered, number, link, name, status, registered_on, removed_on in linked:
-            charity_id = by_number.get(str(registered))
-            if charity_id is None:
-                self.reject(
-                    self._run,
-                    file="publicextract.charity",
-                    row=0,
-                    reason=f"linked charity {registered}-{link} has no main charity",
-                    counts=self._rejected,
+    def _load_linked(self, table: CcewTable, by_number: dict[str, int]) -> int:
+        """Second reading of the charity table: the linked charities, under their main charity."""
+
+        def rows() -> Iterator[tuple]:
+            pending: list[tuple] = []
+
+            def parse(values, index):
+                link = v.integer(values[index["linked_charity_number"]])
+                if not link:
+                    return
+                registered = v.integer(values[index["registered_charity_number"]])
+                charity_id = by_number.get(str(registered))
+                if charity_id is None:
+                    self.reject(
+                        self._run,
+                        file=table.name,
+                        row=0,
+                        reason=f"linked charity {registered}-{link} has no main charity",
+                        counts=self._rejected,
+                    )
+                    return
+                status = STATUSES[v.text(values[index["charity_registration_status"]]).lower()]
+                pending.append(
+                    (
+                        charity_id,
+                        v.integer(values[index["organisation_number"]]),
+                        link,
+                        v.text(values[index["charity_name"]])[:500],
+                        status,
+                        v.iso_date(values[index["date_of_registration"]]),
+                        v.iso_date(values[index["date_of_removal"]]),
+                    )
                 )
-                continue
-            rows.append((charity_id, number, link, name, status, registered_on, removed_on))
-        rows_bulk_insert(
+
+            yield from self._drain(table, parse, pending, count=False)
+
+        return rows_bulk_insert(
             model=LinkedCharity,
             fields=(
                 "charity_id",
@@ -321,7 +307,7 @@ class CcewImporter(RegisterImporter):
                 "date_registered",
                 "date_removed",
             ),  # fmt: skip
-            rows=rows,
+            rows=rows(),
         )
 
     # -- pass 3: rows that hang off a charity -----------------------------------------------
@@ -401,8 +387,14 @@ class CcewImporter(RegisterImporter):
             rows=rows(),
         )
 
-    def _drain(self, table: CcewTable, parse, pending: list[tuple]) -> Iterator[tuple]:
-        """Run `_rows` over a table, yielding what `parse` appends to `pending` as it goes."""
+    def _drain(
+        self, table: CcewTable, parse, pending: list[tuple], *, count: bool = True
+    ) -> Iterator[tuple]:
+        """Read a table, yielding what `parse` appends to `pending` as it goes.
+
+        Rows that cannot be read are left out and logged. `count=False` for a second
+        reading of a table, so its rows are not counted twice.
+        """
         index = {column: i for i, column in enumerate(table.columns)}
         read = rejected = 0
         example = ""
@@ -413,7 +405,7 @@ class CcewImporter(RegisterImporter):
                     parse(values, index)
                 except ValueError as error:
                     values, problem = None, str(error)
-            if values is None:
+            if values is None and count:
                 rejected += 1
                 example = example or f"row {number} {problem}"
                 self.reject(
@@ -422,91 +414,8 @@ class CcewImporter(RegisterImporter):
             if pending:
                 yield from pending
                 pending.clear()
+        if not count:
+            return
         self._run.rows_read += read
         self.table_counts[table.table] = read
         self.check_rejections(file=table.name, read=read, rejected=rejected, example=example)
-
-    def _load_years(self, tables: dict[str, CcewTable], ids: dict[int, int]) -> None:
-        years: dict[int, dict[date, _Year]] = defaultdict(dict)
-
-        def year_of(values, index) -> _Year | None:
-            charity_id = ids.get(v.integer(values[index["organisation_number"]]))
-            end = v.iso_date(values[index["fin_period_end_date"]])
-            if end is None:
-                raise ValueError("fin_period_end_date is empty")
-            if charity_id is None:
-                return None
-            year = years[charity_id].get(end)
-            if year is None:
-                year = years[charity_id][end] = _Year()
-            year.start = year.start or v.iso_date(values[index["fin_period_start_date"]])
-            return year
-
-        def history(values, index):
-            year = year_of(values, index)
-            if year is None:
-                return
-            year.income = v.money(values[index["total_gross_income"]])
-            year.expenditure = v.money(values[index["total_gross_expenditure"]])
-            year.suppressed = bool(v.boolean(values[index["suppression_ind"]]))
-            year.due = v.iso_date(values[index["reporting_due_date"]])
-            year.received = v.iso_date(values[index["date_annual_return_received"]])
-            year.accounts = v.iso_date(values[index["date_accounts_received"]])
-
-        def part_a(values, index):
-            year = year_of(values, index)
-            if year is None:
-                return
-            if year.income is None:
-                year.income = v.money(values[index["total_gross_income"]])
-                year.expenditure = v.money(values[index["total_gross_expenditure"]])
-            year.due = year.due or v.iso_date(values[index["ar_due_date"]])
-            year.received = year.received or v.iso_date(values[index["ar_received_date"]])
-            year.volunteers = v.integer(values[index["count_volunteers"]])
-            year.contracts = v.money(values[index["income_from_government_contracts"]])
-            year.grants = v.money(values[index["income_from_government_grants"]])
-
-        def part_b(values, index):
-            year = year_of(values, index)
-            if year is None:
-                return
-            year.employees = v.integer(values[index["count_employees"]])
-            for field in PART_B_DETAIL:
-                amount = v.money(values[index[field]])
-                if amount is not None:
-                    year.detail[field] = str(amount)
-
-        self._rows(tables["charity_annual_return_history"], history)
-        self._rows(tables["charity_annual_return_parta"], part_a)
-        self._rows(tables["charity_annual_return_partb"], part_b)
-
-        def rows() -> Iterator[tuple]:
-            for charity_id, by_end in years.items():
-                for end in sorted(by_end, reverse=True)[:YEARS_KEPT]:
-                    y = by_end[end]
-                    yield (
-                        charity_id, y.start, end, y.income, y.expenditure, y.suppressed, y.due,
-                        y.received, y.accounts, y.employees, y.volunteers, y.contracts, y.grants,
-                        y.detail,
-                    )  # fmt: skip
-
-        rows_bulk_insert(
-            model=FinancialYear,
-            fields=(
-                "charity_id",
-                "period_start",
-                "period_end",
-                "income",
-                "expenditure",
-                "suppressed",
-                "return_due",
-                "return_received",
-                "accounts_received",
-                "employees",
-                "volunteers",
-                "income_government_contracts",
-                "income_government_grants",
-                "detail",
-            ),  # fmt: skip
-            rows=rows(),
-        )

@@ -84,9 +84,13 @@ class RegistryImporter(Importer):
         location_for: LocationFor | None = None,
         only: Collection[str] | None = None,
     ) -> None:
-        super().__init__(locations=locations, progress=progress, allow_shrink=allow_shrink, data_dir=data_dir)
+        super().__init__(
+            locations=locations, progress=progress, allow_shrink=allow_shrink, data_dir=data_dir
+        )
         folder = data_dir if data_dir is not None else settings.DATA_DIR
-        self.location_for = location_for or (local_copies(folder) if folder and not locations else _download_location)
+        self.location_for = location_for or (
+            local_copies(folder) if folder and not locations else _download_location
+        )
         self.import_files = import_files
         self.only = set(only) if only is not None else None
         self.entries: list[dict] = []
@@ -100,17 +104,25 @@ class RegistryImporter(Importer):
         try:
             entries = json.loads(fetched.path.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise DataError(f"The registry is not valid JSON ({error})", file=fetched.name) from None
+            raise DataError(
+                f"The registry is not valid JSON ({error})", file=fetched.name
+            ) from None
         if not isinstance(entries, list):
             raise DataError("The registry should be a list of datasets", file=fetched.name)
         loaded = 0
         self.entries = []
         for entry in entries:
             run.rows_read += 1
-            if not isinstance(entry, dict) or not entry.get("identifier") or not download_url(entry):
+            if (
+                not isinstance(entry, dict)
+                or not entry.get("identifier")
+                or not download_url(entry)
+            ):
                 run.rows_rejected += 1
                 continue
-            publisher_info = entry.get("publisher") if isinstance(entry.get("publisher"), dict) else {}
+            publisher_info = (
+                entry.get("publisher") if isinstance(entry.get("publisher"), dict) else {}
+            )
             publisher = None
             if publisher_info.get("prefix"):
                 publisher, _ = Publisher.objects.update_or_create(
@@ -121,7 +133,9 @@ class RegistryImporter(Importer):
                         "org_id": str(publisher_info.get("org_id") or "")[:100],
                     },
                 )
-            distribution = entry.get("distribution")[0] if isinstance(entry.get("distribution"), list) else {}
+            distribution = (
+                entry.get("distribution")[0] if isinstance(entry.get("distribution"), list) else {}
+            )
             Dataset.objects.update_or_create(
                 identifier=str(entry["identifier"])[:200],
                 defaults={
@@ -143,8 +157,12 @@ class RegistryImporter(Importer):
         run = super().run()
         if run.status == ImportRun.Status.SUCCEEDED and self.import_files:
             self.outcomes = [self._import_file(entry) for entry in self.entries]
-            imported = sum(1 for o in self.outcomes if o.run and o.run.status == ImportRun.Status.SUCCEEDED)
-            failed = sum(1 for o in self.outcomes if o.run and o.run.status != ImportRun.Status.SUCCEEDED)
+            imported = sum(
+                1 for o in self.outcomes if o.run and o.run.status == ImportRun.Status.SUCCEEDED
+            )
+            failed = sum(
+                1 for o in self.outcomes if o.run and o.run.status != ImportRun.Status.SUCCEEDED
+            )
             skipped = sum(1 for o in self.outcomes if o.run is None)
             run.add_log(f"files: {imported:,} imported, {failed:,} failed, {skipped:,} skipped")
             run.save(update_fields=["log"])

@@ -29,14 +29,19 @@ class StandardImporter(Importer):
             try:
                 content = json.loads(fetched.path.read_text(encoding="utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise DataError(f"The schema file is not valid JSON ({error})", file=fetched.name) from None
+                raise DataError(
+                    f"The schema file is not valid JSON ({error})", file=fetched.name
+                ) from None
             run.rows_read += 1
             if not isinstance(content, dict):
                 raise DataError("The schema file is not a JSON Schema", file=fetched.name)
             title = str(content.get("title", ""))
             name = PACKAGE_SCHEMA if "grants" in content.get("properties", {}) else GRANT_SCHEMA
             if name == GRANT_SCHEMA and "Standard" not in title:
-                raise DataError(f"{fetched.name} is not the 360Giving grant schema (its title is {title!r})", file=fetched.name)
+                raise DataError(
+                    f"{fetched.name} is not the 360Giving grant schema (its title is {title!r})",
+                    file=fetched.name,
+                )
             documents[name] = content
         if set(documents) != {GRANT_SCHEMA, PACKAGE_SCHEMA}:
             raise DataError(
@@ -48,6 +53,9 @@ class StandardImporter(Importer):
         GrantSchema(documents[GRANT_SCHEMA], documents[PACKAGE_SCHEMA])
         match = _VERSION.search(str(documents[GRANT_SCHEMA].get("$id", "")))
         version = match.group(1) if match else ""
-        objects = [StandardDocument(name=name, version=version, content=content, run=run) for name, content in documents.items()]
+        objects = [
+            StandardDocument(name=name, version=version, content=content, run=run)
+            for name, content in documents.items()
+        ]
         self.log(f"360Giving schema version {version or 'unknown'}")
         return self.replace_rows(StandardDocument, objects)

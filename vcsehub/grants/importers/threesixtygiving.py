@@ -27,6 +27,12 @@ from vcsehub.sources.models import ImportRun
 from vcsehub.sources.progress import Progress
 
 BATCH = 2000
+REJECTION_SHORT = {
+    "no-identifier": "with no Identifier",
+    "no-amount": "with no Amount Awarded that is a number",
+    "not-a-grant": "not grants at all",
+    "duplicate-identifier": "repeating an Identifier",
+}
 MAX_CONVERSION_WARNINGS = 50
 
 
@@ -113,11 +119,28 @@ class GrantFileImporter(Importer):
         self.progress.start(f"grants in {fetched.name}", unit="grants")
         loaded = self._load_grants(grant_file, standard, report, dataset, run)
         if run.rows_read == 0:
-            report.file_level(category="file", severity="error", code="no-grants", message="The file holds no grants.")
-            raise ImportRefused("The file holds no grants, so nothing was imported", fix="Check it is the right file.", file=fetched.name)
-        if loaded == 0:
+            report.file_level(
+                category="file",
+                severity="error",
+                code="no-grants",
+                message="The file holds no grants.",
+            )
             raise ImportRefused(
-                f"None of the {run.rows_read:,} grants could be imported (each lacks an identifier or an amount), so nothing was changed",
+                "The file holds no grants, so nothing was imported",
+                fix="Check it is the right file.",
+                file=fetched.name,
+            )
+        if loaded == 0:
+            reasons = {
+                code: issue.count
+                for (_c, code, _p, _m), issue in report.issues.items()
+                if issue.category == "rejected"
+            }
+            why = "; ".join(
+                f"{count:,} {REJECTION_SHORT[code]}" for code, count in sorted(reasons.items())
+            )
+            raise ImportRefused(
+                f"None of the {run.rows_read:,} grants could be imported ({why}), so nothing was changed",
                 fix="See the list of problems, correct the file and import it again.",
                 file=fetched.name,
             )
@@ -131,7 +154,9 @@ class GrantFileImporter(Importer):
 
     def _file_checks(self, grant_file: GrantFile, standard: LoadedStandard, report: Report) -> None:
         for warning in grant_file.warnings[:MAX_CONVERSION_WARNINGS]:
-            report.file_level(category="file", severity="warning", code="conversion", message=warning)
+            report.file_level(
+                category="file", severity="warning", code="conversion", message=warning
+            )
         if len(grant_file.warnings) > MAX_CONVERSION_WARNINGS:
             report.file_level(
                 category="file",
@@ -141,7 +166,9 @@ class GrantFileImporter(Importer):
             )
         for error in standard.package_validator.errors({**grant_file.meta, "grants": [0]}):
             code, path, message = _package_message(error)
-            report.file_level(category="schema", severity="error", code=code, message=message, path=path)
+            report.file_level(
+                category="schema", severity="error", code=code, message=message, path=path
+            )
 
     def _load_grants(self, grant_file, standard, report, dataset, run) -> int:
         validator = standard.grant_validator
@@ -176,7 +203,11 @@ class GrantFileImporter(Importer):
                 continue
             seen.add(result.fields["identifier"])
             for change in result.changes:
-                category = "privacy" if change.code == "individual-postcode" else "normalised"
+                category = (
+                    "privacy"
+                    if change.code in ("individual-postcode", "email-address", "contact-details")
+                    else "normalised"
+                )
                 report.add(
                     category=category,
                     severity="warning",
@@ -187,7 +218,9 @@ class GrantFileImporter(Importer):
                     full_path=change.path,
                     value=change.value,
                 )
-            grant = Grant(dataset=dataset, run=run, funder=self._funder(result.fields), **result.fields)
+            grant = Grant(
+                dataset=dataset, run=run, funder=self._funder(result.fields), **result.fields
+            )
             batch.append((grant, result.locations))
             if len(batch) >= BATCH:
                 loaded += self._flush(batch)
@@ -201,14 +234,21 @@ class GrantFileImporter(Importer):
             return None
         funder = self.funders.get(org_id)
         if funder is None:
-            funder, _ = Funder.objects.get_or_create(org_id=org_id[:200], defaults={"name": fields["funder_name"][:500]})
+            funder, _ = Funder.objects.get_or_create(
+                org_id=org_id[:200], defaults={"name": fields["funder_name"][:500]}
+            )
             self.funders[org_id] = funder
         return funder
 
     def _flush(self, batch: list[tuple[Grant, list[dict]]]) -> int:
         grants = Grant.objects.bulk_create([grant for grant, _ in batch])
         locations = [
-            GrantLocation(grant=grant, geo_code=place["geo_code"], geo_code_type=place["geo_code_type"], name=place["name"])
+            GrantLocation(
+                grant=grant,
+                geo_code=place["geo_code"],
+                geo_code_type=place["geo_code_type"],
+                name=place["name"],
+            )
             for grant, (_, places) in zip(grants, batch, strict=True)
             for place in places
         ]
@@ -252,10 +292,13 @@ def _package_licence(grant_file: GrantFile) -> str:
 def _package_message(error) -> tuple[str, str, str]:
     where = "/".join(str(p) for p in error.path)
     if error.validator == "required":
-        return "package-required", str(error.value), f"The file's package metadata lacks {error.value!r}."
+        return (
+            "package-required",
+            str(error.value),
+            f"The file's package metadata lacks {error.value!r}.",
+        )
     return (
         f"package-{error.validator}",
         where,
         f"The file's package metadata field {where or '(top level)'} breaks the 360Giving package schema: {error.message}",
     )
-

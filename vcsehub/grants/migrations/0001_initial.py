@@ -5,136 +5,363 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Funder',
+            name="Funder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_id', models.CharField(max_length=200, unique=True)),
-                ('name', models.CharField(max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_id", models.CharField(max_length=200, unique=True)),
+                ("name", models.CharField(max_length=500)),
             ],
         ),
         migrations.CreateModel(
-            name='Publisher',
+            name="Publisher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=300)),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('org_id', models.CharField(blank=True, max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=300)),
+                ("website", models.URLField(blank=True, max_length=500)),
+                ("org_id", models.CharField(blank=True, max_length=100)),
             ],
         ),
         migrations.CreateModel(
-            name='Dataset',
+            name="Dataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(help_text='registry identifier, or the name given at import', max_length=200, unique=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('licence', models.CharField(blank=True, help_text='licence name, e.g. CC BY 4.0', max_length=200)),
-                ('licence_url', models.URLField(blank=True, max_length=500)),
-                ('download_url', models.URLField(blank=True, max_length=1000)),
-                ('access_url', models.URLField(blank=True, max_length=1000)),
-                ('issued', models.CharField(blank=True, max_length=40)),
-                ('modified', models.CharField(blank=True, max_length=40)),
-                ('last_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sources.importrun')),
-                ('publisher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='datasets', to='grants.publisher')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identifier",
+                    models.CharField(
+                        help_text="registry identifier, or the name given at import",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True, help_text="licence name, e.g. CC BY 4.0", max_length=200
+                    ),
+                ),
+                ("licence_url", models.URLField(blank=True, max_length=500)),
+                ("download_url", models.URLField(blank=True, max_length=1000)),
+                ("access_url", models.URLField(blank=True, max_length=1000)),
+                ("issued", models.CharField(blank=True, max_length=40)),
+                ("modified", models.CharField(blank=True, max_length=40)),
+                (
+                    "last_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sources.importrun",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="datasets",
+                        to="grants.publisher",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Grant',
+            name="Grant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(max_length=300)),
-                ('title', models.TextField(blank=True)),
-                ('description', models.TextField(blank=True)),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217; blank when the file gave none', max_length=3)),
-                ('amount_awarded', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('amount_applied_for', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('amount_disbursed', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('award_date', models.DateField(blank=True, null=True)),
-                ('planned_start_date', models.DateField(blank=True, null=True)),
-                ('planned_end_date', models.DateField(blank=True, null=True)),
-                ('planned_duration_months', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
-                ('funder_org_id', models.CharField(blank=True, db_index=True, max_length=200)),
-                ('funder_name', models.CharField(blank=True, max_length=500)),
-                ('recipient_type', models.CharField(choices=[('organisation', 'Organisation'), ('individual', 'Individual')], max_length=12)),
-                ('recipient_org_id', models.CharField(blank=True, db_index=True, help_text='normalised org-id', max_length=200)),
-                ('recipient_org_id_as_published', models.CharField(blank=True, max_length=300)),
-                ('recipient_name', models.CharField(blank=True, max_length=500)),
-                ('recipient_charity_number', models.CharField(blank=True, max_length=50)),
-                ('recipient_company_number', models.CharField(blank=True, max_length=50)),
-                ('recipient_postcode', models.CharField(blank=True, max_length=10)),
-                ('recipient_other_org_ids', models.JSONField(blank=True, default=list, help_text='org-ids found in the charity and company numbers')),
-                ('programmes', models.JSONField(blank=True, default=list, help_text='[{code, title}]')),
-                ('classifications', models.JSONField(blank=True, default=list, help_text='[{vocabulary, code, title}]')),
-                ('beneficiary_locations', models.JSONField(blank=True, default=list, help_text='[{name, geo_code, geo_code_type, country_code}]')),
-                ('individual_details', models.JSONField(blank=True, default=dict, help_text='reasons and purposes (codes) for grants to individuals')),
-                ('from_open_call', models.BooleanField(blank=True, null=True)),
-                ('data_source', models.URLField(blank=True, max_length=1000)),
-                ('date_modified', models.CharField(blank=True, max_length=40)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='grants.dataset')),
-                ('funder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='grants', to='grants.funder')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("identifier", models.CharField(max_length=300)),
+                ("title", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217; blank when the file gave none",
+                        max_length=3,
+                    ),
+                ),
+                ("amount_awarded", models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "amount_applied_for",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                (
+                    "amount_disbursed",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("award_date", models.DateField(blank=True, null=True)),
+                ("planned_start_date", models.DateField(blank=True, null=True)),
+                ("planned_end_date", models.DateField(blank=True, null=True)),
+                (
+                    "planned_duration_months",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True),
+                ),
+                ("funder_org_id", models.CharField(blank=True, db_index=True, max_length=200)),
+                ("funder_name", models.CharField(blank=True, max_length=500)),
+                (
+                    "recipient_type",
+                    models.CharField(
+                        choices=[("organisation", "Organisation"), ("individual", "Individual")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "recipient_org_id",
+                    models.CharField(
+                        blank=True, db_index=True, help_text="normalised org-id", max_length=200
+                    ),
+                ),
+                ("recipient_org_id_as_published", models.CharField(blank=True, max_length=300)),
+                ("recipient_name", models.CharField(blank=True, max_length=500)),
+                ("recipient_charity_number", models.CharField(blank=True, max_length=50)),
+                ("recipient_company_number", models.CharField(blank=True, max_length=50)),
+                ("recipient_postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "recipient_other_org_ids",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="org-ids found in the charity and company numbers",
+                    ),
+                ),
+                (
+                    "programmes",
+                    models.JSONField(blank=True, default=list, help_text="[{code, title}]"),
+                ),
+                (
+                    "classifications",
+                    models.JSONField(
+                        blank=True, default=list, help_text="[{vocabulary, code, title}]"
+                    ),
+                ),
+                (
+                    "beneficiary_locations",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="[{name, geo_code, geo_code_type, country_code}]",
+                    ),
+                ),
+                (
+                    "individual_details",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="reasons and purposes (codes) for grants to individuals",
+                    ),
+                ),
+                ("from_open_call", models.BooleanField(blank=True, null=True)),
+                ("data_source", models.URLField(blank=True, max_length=1000)),
+                ("date_modified", models.CharField(blank=True, max_length=40)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="grants.dataset",
+                    ),
+                ),
+                (
+                    "funder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="grants",
+                        to="grants.funder",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.importrun",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GrantLocation',
+            name="GrantLocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('geo_code', models.CharField(db_index=True, max_length=20)),
-                ('geo_code_type', models.CharField(blank=True, max_length=20)),
-                ('name', models.CharField(blank=True, max_length=300)),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='locations', to='grants.grant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("geo_code", models.CharField(db_index=True, max_length=20)),
+                ("geo_code_type", models.CharField(blank=True, max_length=20)),
+                ("name", models.CharField(blank=True, max_length=300)),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="locations",
+                        to="grants.grant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StandardDocument',
+            name="StandardDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. 360-giving-schema.json', max_length=100, unique=True)),
-                ('version', models.CharField(max_length=20)),
-                ('content', models.JSONField()),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. 360-giving-schema.json", max_length=100, unique=True
+                    ),
+                ),
+                ("version", models.CharField(max_length=20)),
+                ("content", models.JSONField()),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sources.importrun",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ValidationIssue',
+            name="ValidationIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('file', 'Reading the file'), ('schema', '360Giving schema'), ('rejected', 'Grants not imported'), ('normalised', 'Values changed to import them'), ('quality', 'Data quality'), ('privacy', 'Personal data')], max_length=16)),
-                ('severity', models.CharField(choices=[('error', 'Error'), ('warning', 'Warning'), ('info', 'Information')], max_length=8)),
-                ('code', models.CharField(help_text='stable id of the check, e.g. schema-format-uri', max_length=60)),
-                ('message', models.TextField()),
-                ('path', models.CharField(blank=True, help_text='JSON path without list numbers', max_length=300)),
-                ('column', models.CharField(blank=True, help_text='spreadsheet column title', max_length=300)),
-                ('sheet', models.CharField(blank=True, help_text='first place it occurs', max_length=100)),
-                ('row', models.PositiveIntegerField(blank=True, help_text='first place it occurs', null=True)),
-                ('count', models.PositiveIntegerField(help_text='how many times it occurs')),
-                ('grants_affected', models.PositiveIntegerField(help_text='how many grants it affects')),
-                ('examples', models.JSONField(blank=True, default=list, help_text='up to 5 {sheet,row,column,path,value}')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grant_issues', to='sources.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("file", "Reading the file"),
+                            ("schema", "360Giving schema"),
+                            ("rejected", "Grants not imported"),
+                            ("normalised", "Values changed to import them"),
+                            ("quality", "Data quality"),
+                            ("privacy", "Personal data"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("error", "Error"),
+                            ("warning", "Warning"),
+                            ("info", "Information"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="stable id of the check, e.g. schema-format-uri", max_length=60
+                    ),
+                ),
+                ("message", models.TextField()),
+                (
+                    "path",
+                    models.CharField(
+                        blank=True, help_text="JSON path without list numbers", max_length=300
+                    ),
+                ),
+                (
+                    "column",
+                    models.CharField(
+                        blank=True, help_text="spreadsheet column title", max_length=300
+                    ),
+                ),
+                (
+                    "sheet",
+                    models.CharField(blank=True, help_text="first place it occurs", max_length=100),
+                ),
+                (
+                    "row",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="first place it occurs", null=True
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(help_text="how many times it occurs")),
+                (
+                    "grants_affected",
+                    models.PositiveIntegerField(help_text="how many grants it affects"),
+                ),
+                (
+                    "examples",
+                    models.JSONField(
+                        blank=True, default=list, help_text="up to 5 {sheet,row,column,path,value}"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grant_issues",
+                        to="sources.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'id'],
+                "ordering": ["run", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['funder_org_id', 'award_date'], name='grants_gran_funder__ce62a7_idx'),
+            model_name="grant",
+            index=models.Index(
+                fields=["funder_org_id", "award_date"], name="grants_gran_funder__ce62a7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['award_date'], name='grants_gran_award_d_271a64_idx'),
+            model_name="grant",
+            index=models.Index(fields=["award_date"], name="grants_gran_award_d_271a64_idx"),
         ),
         migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.UniqueConstraint(fields=('dataset', 'identifier'), name='grant_unique_in_dataset'),
+            model_name="grant",
+            constraint=models.UniqueConstraint(
+                fields=("dataset", "identifier"), name="grant_unique_in_dataset"
+            ),
         ),
     ]
