@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from vcsehub.charities.api import router as charities_router
 from vcsehub.geography.api import router as geography_router
 from vcsehub.grants.api import router as grants_router
+from vcsehub.impact.api import router as impact_router
 from vcsehub.organisations.api import router as organisations_router
 from vcsehub.sources.api import router as sources_router
 
@@ -25,3 +26,4 @@ api.add_router("/", organisations_router)
 api.add_router("/", geography_router)
 api.add_router("/", charities_router)
 api.add_router("/", grants_router)
+api.add_router("/", impact_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vcsehub.grants",
     "vcsehub.organisations",
     "vcsehub.sharing",
+    "vcsehub.impact",
 ]
 
 MIDDLEWARE = [

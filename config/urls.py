@@ -11,6 +11,7 @@ urlpatterns = [
     path("places/", include("vcsehub.geography.urls")),
     path("charities/", include("vcsehub.charities.urls")),
     path("grants/", include("vcsehub.grants.urls")),
+    path("impact/", include("vcsehub.impact.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

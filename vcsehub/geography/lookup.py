@@ -117,6 +117,7 @@ NOT_LOADED = (
     "It may be very new, or outside the areas loaded."
 )
 EMPTY = ("", None, 0)
+MERGED_SET = frozenset(MERGED)
 
 
 def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
@@ -137,11 +138,16 @@ def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     for pc, record in merged.items():
         templates[pc] = _template(pc, record, names, deprivation, areas, used, sources)
     results = []
+    built: dict[str, PostcodeResult] = {}
     for text in postcodes:
         check = checks[text]
         template = templates.get(check.postcode) if check.valid else None
         if template is not None:
-            results.append(PostcodeResult(input=check.input, **template))
+            result = built.get(check.postcode)
+            if result is None or result.input != check.input:
+                result = PostcodeResult(input=check.input, **template)
+                built[check.postcode] = result
+            results.append(result)
         elif check.valid:
             results.append(
                 PostcodeResult(
@@ -181,8 +187,18 @@ def _rows(wanted: list[str]) -> dict[str, list[tuple]]:
 
 def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Source]) -> dict:
     """Official rows first, derived ones filling gaps; say which fields came from derived rows."""
-    if len(rows) > 1:
-        rows.sort(key=lambda r: priority.get(r[1], len(priority)))
+    if len(rows) == 1:  # the usual case: one source knows this postcode
+        row = rows[0]
+        values = dict(zip(MERGED, row[2:], strict=True))
+        source = sources.get(row[1])
+        values["sources"] = (row[1],)
+        values["derived_fields"] = (
+            tuple(k for k, v in values.items() if v not in EMPTY and k in MERGED_SET)
+            if source is not None and source.derived
+            else ()
+        )
+        return values
+    rows.sort(key=lambda r: priority.get(r[1], len(priority)))
     values = dict.fromkeys(MERGED, "")
     derived_fields: list[str] = []
     used: list[str] = []
