@@ -9,3 +9,6 @@ AXES_ENABLED = True
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sources.testapp"]  # noqa: F405
 
 PASSWORD_HASHERS = ["config.test_hashers.FastArgon2PasswordHasher"]
+
+# Tests serve static files through the finders; no collected folder is needed.
+STATIC_ROOT = None

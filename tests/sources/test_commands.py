@@ -116,5 +116,7 @@ def test_imports_lists_recent_runs_with_errors(widget_importer):
 
 
 def test_imports_when_there_are_none():
+    # Other modules load shared reference data once per session; this test is about none.
+    ImportRun.objects.all().delete()
     assert run_command("imports") == "No import runs yet.\n"
     assert run_command("imports", "--source", "ccew") == "No import runs of ccew yet.\n"

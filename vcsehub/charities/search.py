@@ -36,7 +36,7 @@ MAX_WORDS = 12
 FACET_LIMIT = 25
 # Counting categories over more matches than this is slow on a full register (millions of
 # category rows), so the classification facet is left out above it; the other facets stay.
-CLASSIFICATION_FACET_MAX = 50_000
+CLASSIFICATION_FACET_MAX = 5_000
 REGISTER_ALIASES = {
     "ccew": Register.CCEW, "ew": Register.CCEW, "e&w": Register.CCEW, "gb-chc": Register.CCEW,
     "england and wales": Register.CCEW,
@@ -204,12 +204,13 @@ def _ranked_page(
     return [found[i] for i in ids if i in found]
 
 
-def _base_sql(base: QuerySet) -> tuple[str, tuple]:
-    """The filtered queryset as SQL selecting ids (empty when it has no filter)."""
+def _where_sql(base: QuerySet) -> tuple[str, tuple]:
+    """The filters of a Charity queryset as SQL over the charities_charity table."""
     if not base.query.where:
         return "", ()
-    sql, params = base.values("id").query.sql_with_params()
-    return sql, params
+    compiler = base.query.get_compiler(connection=connection)
+    sql, params = compiler.compile(base.query.where)
+    return sql, tuple(params)
 
 
 class _Sqlite:
@@ -224,19 +225,22 @@ class _Sqlite:
         )
 
     def ranked_ids(self, base: QuerySet, words, *, exclude, limit, offset) -> list[int]:
+        # The FTS query runs first, once (MATERIALIZED); the filters then apply to its rows.
         sql = (
-            "SELECT f.rowid FROM charities_charity_fts f JOIN charities_charity c ON c.id = f.rowid "
-            "WHERE charities_charity_fts MATCH %s"
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, rank FROM charities_charity_fts "
+            "WHERE charities_charity_fts MATCH %s) "
+            "SELECT m.id FROM m JOIN charities_charity ON charities_charity.id = m.id"
         )
         params: list = [self.match_expression(words)]
-        base_sql, base_params = _base_sql(base)
-        if base_sql:
-            sql += f" AND f.rowid IN ({base_sql})"
-            params += list(base_params)
+        where_sql, where_params = _where_sql(base)
+        conditions = [where_sql] if where_sql else []
+        params += list(where_params)
         if exclude:
-            sql += f" AND f.rowid NOT IN ({', '.join(['%s'] * len(exclude))})"
+            conditions.append(f"m.id NOT IN ({', '.join(['%s'] * len(exclude))})")
             params += list(exclude)
-        sql += " ORDER BY f.rank, c.name LIMIT %s OFFSET %s"
+        if conditions:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
+        sql += " ORDER BY m.rank, charities_charity.name LIMIT %s OFFSET %s"
         params += [limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -291,21 +295,27 @@ def _facets(matched: QuerySet, *, total: int) -> dict[str, list[FacetValue]]:
     CLASSIFICATION_FACET_MAX matches.
     """
 
-    def counts(column: str, labels: dict) -> list[FacetValue]:
-        rows = matched.order_by().values(column).annotate(n=Count("id")).order_by("-n", column)
-        return [
-            FacetValue(
-                value=row[column] or "none",
-                label=str(labels.get(row[column], row[column])),
-                count=row["n"],
-            )
-            for row in rows
-        ]
-
+    groups = (
+        matched.order_by()
+        .values("register", "status", "income_band")
+        .annotate(n=Count("id"))
+        .values_list("register", "status", "income_band", "n")
+    )
+    tallies: dict[str, dict[str, int]] = {"register": {}, "status": {}, "income_band": {}}
+    for register, status, band, n in groups:
+        for name, value in (("register", register), ("status", status), ("income_band", band)):
+            tallies[name][value] = tallies[name].get(value, 0) + n
+    labels = {
+        "register": dict(Register.choices),
+        "status": dict(Status.choices),
+        "income_band": INCOME_BAND_LABELS,
+    }
     facets = {
-        "register": counts("register", dict(Register.choices)),
-        "status": counts("status", dict(Status.choices)),
-        "income_band": counts("income_band", INCOME_BAND_LABELS),
+        name: [
+            FacetValue(value=value or "none", label=str(labels[name].get(value, value)), count=n)
+            for value, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        for name, values in tallies.items()
     }
     if total <= CLASSIFICATION_FACET_MAX:
         # Importers store each category once per charity, so rows count charities.

@@ -132,22 +132,38 @@ def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     merged = {pc: _merge(rows, priority, sources) for pc, rows in rows_by_postcode.items()}
     names = _names(merged.values())
     deprivation = _deprivation(merged.values())
-    areas: dict[tuple, dict] = {}
+    areas: dict[tuple, tuple] = {}
     used: dict[tuple, list[SourceUsed]] = {}
-    templates: dict[str, dict] = {}
-    for pc, record in merged.items():
-        templates[pc] = _template(pc, record, names, deprivation, areas, used, sources)
+    parts = {
+        pc: _parts(record, names, deprivation, areas, used, sources)
+        for pc, record in merged.items()
+    }
     results = []
-    built: dict[str, PostcodeResult] = {}
     for text in postcodes:
         check = checks[text]
-        template = templates.get(check.postcode) if check.valid else None
-        if template is not None:
-            result = built.get(check.postcode)
-            if result is None or result.input != check.input:
-                result = PostcodeResult(input=check.input, **template)
-                built[check.postcode] = result
-            results.append(result)
+        part = parts.get(check.postcode) if check.valid else None
+        if part is not None:
+            (
+                status,
+                reason,
+                intr,
+                term,
+                lsoas_wards,
+                ward_year,
+                districts,
+                lat,
+                lon,
+                figures,
+                src,
+                der,
+            ) = part
+            # Positional, in PostcodeResult's field order: the hot loop of big batches.
+            results.append(
+                PostcodeResult(
+                    check.input, check.postcode, True, True, status, reason, intr, term,
+                    *lsoas_wards, ward_year, *districts, lat, lon, *figures, src, list(der),
+                )
+            )  # fmt: skip
         elif check.valid:
             results.append(
                 PostcodeResult(
@@ -221,8 +237,8 @@ def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Sourc
     return values
 
 
-def _template(pc, r, names, deprivation, areas, used, sources) -> dict:
-    """The keyword arguments of one found postcode's result (everything but `input`)."""
+def _parts(r, names, deprivation, areas, used, sources) -> tuple:
+    """Everything in one found postcode's result but `input`, grouped as _build expects."""
     key = (
         r["lsoa11"],
         r["lsoa21"],
@@ -233,7 +249,7 @@ def _template(pc, r, names, deprivation, areas, used, sources) -> dict:
     )
     area = areas.get(key)
     if area is None:
-        area = areas[key] = _area_fields(*key, names=names, deprivation=deprivation)
+        area = areas[key] = _area_parts(*key, names=names, deprivation=deprivation)
     source_list = used.get(r["sources"])
     if source_list is None:
         source_list = used[r["sources"]] = [
@@ -244,50 +260,69 @@ def _template(pc, r, names, deprivation, areas, used, sources) -> dict:
             )
             for s in r["sources"]
         ]
-    template = {
-        "postcode": pc,
-        "valid": True,
-        "found": True,
-        "introduced": r["introduced"] or "",
-        "terminated": r["terminated"] or "",
-        "ward_year": r["ward_year"] or None,
-        "latitude": r["latitude"] if r["latitude"] != "" else None,
-        "longitude": r["longitude"] if r["longitude"] != "" else None,
-        "sources": source_list,
-        "derived_fields": list(r["derived_fields"]),
-        **area,
-    }
-    template["status"], template["reason"] = _status(template)
-    return template
+    lsoas_wards, districts, figures = area
+    terminated = r["terminated"] or ""
+    country = districts[4]
+    if terminated or r["derived_fields"] or (country and country != ENGLAND):
+        status, reason = _status(
+            terminated=terminated,
+            lsoa11=lsoas_wards[0],
+            lsoa11_name=lsoas_wards[1],
+            lad_code=districts[0],
+            lad_name=districts[1],
+            country_code=country,
+            country_name=districts[5],
+            derived_fields=r["derived_fields"],
+        )
+    else:
+        status, reason = "ok", ""
+    lat, lon = r["latitude"], r["longitude"]
+    return (
+        status,
+        reason,
+        r["introduced"] or "",
+        terminated,
+        lsoas_wards,
+        r["ward_year"] or None,
+        districts,
+        lat if lat != "" else None,
+        lon if lon != "" else None,
+        figures,
+        source_list,
+        r["derived_fields"],
+    )
 
 
-def _area_fields(lsoa11, lsoa21, ward, lad, region, country, *, names, deprivation) -> dict:
+def _area_parts(lsoa11, lsoa21, ward, lad, region, country, *, names, deprivation) -> tuple:
+    """(LSOA and ward fields, district/region/country fields, deprivation fields), in field order."""
     if not region and lad:
         region = names.get(("region_of", lad), "")
-    fields = {
-        "lsoa11": lsoa11,
-        "lsoa11_name": names.get(("lsoa11", lsoa11), "") if lsoa11 else "",
-        "lsoa21": lsoa21,
-        "lsoa21_name": names.get(("lsoa21", lsoa21), "") if lsoa21 else "",
-        "ward_code": ward,
-        "ward_name": names.get(("other", ward), "") if ward else "",
-        "lad_code": lad,
-        "lad_name": names.get(("other", lad), "") if lad else "",
-        "region_code": region,
-        "region_name": names.get(("other", region), "") if region else "",
-        "country_code": country,
-        "country_name": names.get(("other", country), "") if country else "",
-    }
-    for index, code, prefix in (
-        (DeprivationIndex.IMD2019, lsoa11, "imd2019"),
-        (DeprivationIndex.IMD2025, lsoa21, "imd2025"),
-        (DeprivationIndex.WIMD2019, lsoa11, "wimd2019"),
-        (DeprivationIndex.SIMD2020, lsoa11, "simd2020"),
+    lsoas_wards = (
+        lsoa11,
+        names.get(("lsoa11", lsoa11), "") if lsoa11 else "",
+        lsoa21,
+        names.get(("lsoa21", lsoa21), "") if lsoa21 else "",
+        ward,
+        names.get(("other", ward), "") if ward else "",
+    )
+    districts = (
+        lad,
+        names.get(("other", lad), "") if lad else "",
+        region,
+        names.get(("other", region), "") if region else "",
+        country,
+        names.get(("other", country), "") if country else "",
+    )
+    figures: list[int | None] = []
+    for index, code in (
+        (DeprivationIndex.IMD2019, lsoa11),
+        (DeprivationIndex.IMD2025, lsoa21),
+        (DeprivationIndex.WIMD2019, lsoa11),
+        (DeprivationIndex.SIMD2020, lsoa11),
     ):
-        figures = deprivation.get((index, code)) if code else None
-        if figures:
-            fields[f"{prefix}_rank"], fields[f"{prefix}_decile"] = figures
-    return fields
+        rank, decile = deprivation.get((index, code), (None, None)) if code else (None, None)
+        figures += [decile, rank]
+    return lsoas_wards, districts, tuple(figures)
 
 
 def _names(records: Iterable[dict]) -> dict[tuple[str, str], str]:
@@ -349,28 +384,37 @@ def _month(yyyymm: str) -> str:
     return yyyymm
 
 
-def _status(r: dict) -> tuple[str, str]:
-    """(status, reason) of a found postcode, from its merged fields."""
+def _status(
+    *,
+    terminated,
+    lsoa11,
+    lsoa11_name,
+    lad_code,
+    lad_name,
+    country_code,
+    country_name,
+    derived_fields,
+) -> tuple[str, str]:
+    """(status, reason) of a found postcode that is not simply a live English official one."""
     notes = []
     status = "ok"
-    if r["terminated"]:
+    if terminated:
         status = "terminated"
-        place = r["lad_name"] or r["lad_code"] or "an area not recorded"
-        lsoa = f", small area {r['lsoa11_name'] or r['lsoa11']}" if r["lsoa11"] else ""
+        place = lad_name or lad_code or "an area not recorded"
+        lsoa = f", small area {lsoa11_name or lsoa11}" if lsoa11 else ""
         notes.append(
-            f"This postcode was withdrawn in {_month(r['terminated'])} and is no longer used. "
+            f"This postcode was withdrawn in {_month(terminated)} and is no longer used. "
             f"The areas shown are where it used to be: {place}{lsoa}."
         )
-    country = r["country_code"]
-    if country and country != ENGLAND:
+    if country_code and country_code != ENGLAND:
         if status != "terminated":
             status = "outside_england"
         nation = {WALES: "Wales", SCOTLAND: "Scotland"}.get(
-            country, r["country_name"] or "outside England"
+            country_code, country_name or "outside England"
         )
-        if country == WALES:
+        if country_code == WALES:
             index = "the Welsh Index of Multiple Deprivation 2019 (wimd2019 fields)"
-        elif country == SCOTLAND:
+        elif country_code == SCOTLAND:
             index = "the Scottish Index of Multiple Deprivation 2020 (simd2020 fields)"
         else:
             index = "no deprivation index loaded here"
@@ -378,8 +422,8 @@ def _status(r: dict) -> tuple[str, str]:
             f"This postcode is in {nation}, outside England, so the English IMD does not apply: "
             f"deprivation comes from {index}. Never pool its decile with English ones."
         )
-    if r["derived_fields"]:
-        notes.append(_derived_note(tuple(r["derived_fields"])))
+    if derived_fields:
+        notes.append(_derived_note(tuple(derived_fields)))
     return status, " ".join(notes)
 
 

@@ -69,6 +69,8 @@ class Upload(models.Model):
     dataset = models.ForeignKey(
         Dataset, null=True, blank=True, on_delete=models.CASCADE, related_name="uploads"
     )
+    # When the upload starts a new dataset: its name. The dataset is made only on confirm.
+    new_dataset_name = models.CharField(max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -80,6 +82,9 @@ class Upload(models.Model):
     held_path = models.CharField(max_length=500, blank=True)
     file_format = models.CharField(max_length=16, blank=True)
     sheet = models.CharField(max_length=200, blank=True)
+    # Every sheet of a workbook that holds anything, so the user can choose another.
+    sheets = models.JSONField(default=list, blank=True)
+    encoding = models.CharField(max_length=32, blank=True)
     header_row = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
@@ -90,6 +95,11 @@ class Upload(models.Model):
     rows_stored = models.IntegerField(default=0)
     rows_excluded = models.IntegerField(default=0)
     rows_duplicate = models.IntegerField(default=0)
+    # Why rows were not stored: {reason: number of rows}, e.g. {"no usable date": 3}.
+    excluded_reasons = models.JSONField(default=dict, blank=True)
+    # First and last contact date among the rows stored (the period the file covers).
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -127,6 +137,7 @@ class Record(models.Model):
     outcome_before = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     outcome_after = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     # Postcode outcome: 'found', or why not ('invalid', 'terminated', 'not_found', 'missing').
+    # Areas are stored only for 'found'; a found postcode outside England has no IMD decile.
     postcode_status = models.CharField(max_length=16, blank=True)
     lsoa11 = models.CharField(max_length=9, blank=True)
     lsoa21 = models.CharField(max_length=9, blank=True)

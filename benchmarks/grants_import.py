@@ -1,0 +1,250 @@
+"""Benchmark: import and validate a 1,000,000-grant 360Giving JSON and a 100,000-row XLSX.
+
+Builds the files by replicating real grants (Lloyds Bank Foundation, Power to Change,
+A B Charitable Trust) with new identifiers, then measures, each in its own process so
+peak memory is its own:
+
+- ours: VCSE Hub's import of the file (read + validate + normalise + load into the
+  database), and our validation alone (read + validate);
+- official: the Data Quality Tool's route, flatten-tool `unflatten` (spreadsheets) then
+  jsonschema with a FormatChecker over the whole package. It is very slow, so it is timed
+  on a subset (--official-grants, default 20,000) and extrapolated linearly; the output
+  says so. Both routes must find the same errors on the subset (checked).
+
+Targets: ours ≥ 10× faster than the official route; the 1M-grant JSON in ≤ 3 minutes
+with ≤ 1 GiB peak memory.
+
+    .venv/bin/python benchmarks/grants_import.py [--grants 1000000] [--xlsx-rows 100000]
+        [--official-grants 20000] [--out /tmp/grants-bench] [--database-url URL]
+
+It uses its own database (VCSEHUB_DATA_HOME for SQLite, or --database-url): never point
+it at a database you care about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+SOURCES_JSON = [
+    "360giving-grants/grantnav-test-data/a002400000OiDBQAA3.json",
+    "360giving-grants/grantnav-test-data/a002400000nO46WAAS.json",
+    "360giving-grants/dataquality-tools-data/a001p00000zgyHZAAY.json",
+]
+SOURCE_XLSX = "360giving-grants/grantnav-2016-sample/360_giving_LBFEW_2010_2015.xlsx"
+
+
+def _decimal(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(repr(value))
+
+
+def build_json(shared: Path, out: Path, grants: int) -> Path:
+    real = []
+    for relative in SOURCES_JSON:
+        real.extend(json.loads((shared / relative).read_text(), parse_float=Decimal)["grants"])
+    path = out / f"grants-{grants}.json"
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write('{"grants": [\n')
+        for n in range(grants):
+            grant = dict(real[n % len(real)])
+            grant["id"] = f"360G-BENCH-{n}"
+            stream.write(("," if n else "") + json.dumps(grant, default=_decimal) + "\n")
+        stream.write("]}\n")
+    return path
+
+
+def build_xlsx(shared: Path, out: Path, rows: int) -> Path:
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(shared / SOURCE_XLSX, read_only=True, data_only=True)
+    sheet = source.worksheets[0]
+    all_rows = list(sheet.iter_rows(values_only=True))
+    header, body = (
+        list(all_rows[0]),
+        [list(r) for r in all_rows[1:] if any(v is not None for v in r)],
+    )
+    id_column = header.index("Identifier")
+    book = Workbook(write_only=True)
+    target = book.create_sheet("grants")
+    target.append(header)
+    for n in range(rows):
+        row = list(body[n % len(body)])
+        row[id_column] = f"360G-BENCH-{n}"
+        target.append(row)
+    path = out / f"grants-{rows}.xlsx"
+    book.save(path)
+    return path
+
+
+def subset_json(path: Path, out: Path, grants: int) -> Path:
+    import ijson
+
+    target = out / f"subset-{grants}.json"
+    with path.open("rb") as source, target.open("w") as stream:
+        items = ijson.items(source, "grants.item", use_float=False)
+        stream.write('{"grants": [')
+        for n, grant in enumerate(items):
+            if n >= grants:
+                break
+            stream.write(("," if n else "") + json.dumps(grant, default=_decimal))
+        stream.write("]}")
+    return target
+
+
+def subset_xlsx(path: Path, out: Path, rows: int) -> Path:
+    from openpyxl import Workbook, load_workbook
+
+    source = load_workbook(path, read_only=True)
+    book = Workbook(write_only=True)
+    target = book.create_sheet("grants")
+    for n, row in enumerate(source.worksheets[0].iter_rows(values_only=True)):
+        if n > rows:
+            break
+        target.append(list(row))
+    out_path = out / f"subset-{rows}.xlsx"
+    book.save(out_path)
+    return out_path
+
+
+# -- measurements, each run in a child process -----------------------------------------
+
+
+def measure(kind: str, path: Path, shared: Path) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from vcsehub.grants.services import grant_file_import, standard_import
+
+    standard_import(data_dir=shared)
+    schema_folder = shared / "360giving-standard" / "schema-1.4.3"
+    started = time.perf_counter()
+    result: dict = {"kind": kind, "file": path.name}
+    if kind == "ours-import":
+        run = grant_file_import(location=path, dataset="benchmark", allow_shrink=True)
+        result.update(status=run.status, grants=run.rows_loaded, error=run.error)
+    elif kind == "ours-validate":
+        from vcsehub.grants.reading import read_grant_file
+        from vcsehub.grants.selectors import standard_current
+
+        standard = standard_current()
+        errors: Counter = Counter()
+        grants = 0
+        for record in read_grant_file(path, name=path.name, schema=standard.schema).grants():
+            grants += 1
+            for error in standard.grant_validator.errors(record.data, ("grants", record.index)):
+                errors[(error.path_text, error.validator, error.message)] += 1
+        result.update(
+            grants=grants, errors=sum(errors.values()), error_digest=hash(frozenset(errors.items()))
+        )
+    elif kind == "official":
+        from tests.grants.official_route import flattentool_convert, official_errors
+
+        if path.suffix == ".xlsx":
+            package = flattentool_convert(path, schema_folder)
+        else:
+            package = json.loads(path.read_text(), parse_float=Decimal)
+        errors = Counter(
+            e for e in official_errors(package, schema_folder) if e[0].startswith("grants/")
+        )
+        result.update(
+            grants=len(package["grants"]),
+            errors=sum(errors.values()),
+            error_digest=hash(frozenset(errors.items())),
+        )
+    result["seconds"] = time.perf_counter() - started
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def child(kind: str, path: Path, shared: Path, database_url: str | None) -> dict:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, "--file", str(path), "--shared", str(shared)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def report(label: str, ours: dict, ours_validate: dict, official: dict, total_grants: int) -> None:
+    scale = total_grants / official["grants"]
+    official_seconds = official["seconds"] * scale
+    print(f"\n== {label}: {total_grants:,} grants")
+    print(
+        f"ours, import (read, validate, normalise, load): {ours['seconds']:.1f}s, peak {ours['peak_mib']:.0f} MiB, {ours.get('status')}"
+    )
+    print(
+        f"ours, validation only: {ours_validate['seconds']:.1f}s, peak {ours_validate['peak_mib']:.0f} MiB"
+    )
+    print(
+        f"official route (flatten-tool + jsonschema): {official['seconds']:.1f}s for {official['grants']:,} grants, "
+        f"EXTRAPOLATED linearly to {official_seconds:.0f}s for {total_grants:,}"
+    )
+    print(
+        f"speed-up, validation: {official_seconds / ours_validate['seconds']:.1f}x; import vs official validation: {official_seconds / ours['seconds']:.1f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--grants", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--official-grants", type=int, default=20_000)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/grants-bench"))
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--database-url")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.file, args.shared)))
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    big_json = build_json(args.shared, args.out, args.grants)
+    small_json = subset_json(big_json, args.out, args.official_grants)
+    big_xlsx = build_xlsx(args.shared, args.out, args.xlsx_rows)
+    small_xlsx = subset_xlsx(big_xlsx, args.out, args.official_grants)
+    print(
+        f"built files in {time.perf_counter() - started:.0f}s: {big_json.stat().st_size / 1e6:.0f} MB JSON, {big_xlsx.stat().st_size / 1e6:.0f} MB XLSX"
+    )
+    for label, big, small, total in (
+        ("JSON", big_json, small_json, args.grants),
+        ("XLSX", big_xlsx, small_xlsx, args.xlsx_rows),
+    ):
+        same_subset = child("ours-validate", small, args.shared, args.database_url)
+        official = child("official", small, args.shared, args.database_url)
+        agree = (
+            same_subset["errors"] == official["errors"]
+            and same_subset["error_digest"] == official["error_digest"]
+        )
+        print(
+            f"{label} subset of {official['grants']:,}: ours {same_subset['errors']:,} errors, official {official['errors']:,}: {'same errors' if agree else 'DIFFERENT ERRORS'}"
+        )
+        ours_validate = child("ours-validate", big, args.shared, args.database_url)
+        ours = child("ours-import", big, args.shared, args.database_url)
+        report(label, ours, ours_validate, official, total)
+
+
+if __name__ == "__main__":
+    main()
