@@ -57,6 +57,13 @@ VARIABLES: dict[str, Variable] = {
             "Signs sessions and tokens. Required when VCSEHUB_DEBUG is off.",
         ),
         Variable(
+            "VCSEHUB_SECRET_KEY_FILE",
+            str,
+            "",
+            "File holding the secret key, used when VCSEHUB_SECRET_KEY is unset. "
+            "Default: secret_key in VCSEHUB_DATA_HOME (bin/up makes it once).",
+        ),
+        Variable(
             "DATABASE_URL",
             str,
             "",

@@ -9,11 +9,25 @@ import dj_database_url
 from config.env import BASE_DIR, env
 
 DEBUG = env("VCSEHUB_DEBUG")
-# Without a key, the production entry points (vcsehub, wsgi) refuse to start:
-# see config.checks.require_secret_key. A fixed key is used only with DEBUG on.
-SECRET_KEY = env("VCSEHUB_SECRET_KEY") or ("insecure-key-for-local-debug-only" if DEBUG else "")
-
 DATA_HOME = Path(env("VCSEHUB_DATA_HOME"))
+
+
+def _secret_key() -> str:
+    """The key from the environment, else from the key file; never a random one.
+
+    Without a key, the production entry points (vcsehub, wsgi) refuse to start:
+    see config.checks.require_secret_key. A fixed key is used only with DEBUG on.
+    """
+    key = env("VCSEHUB_SECRET_KEY")
+    if key:
+        return key
+    key_file = Path(env("VCSEHUB_SECRET_KEY_FILE") or DATA_HOME / "secret_key")
+    if key_file.is_file():
+        return key_file.read_text(encoding="utf-8").strip()
+    return "insecure-key-for-local-debug-only" if DEBUG else ""
+
+
+SECRET_KEY = _secret_key()
 DATA_DIR = env("VCSEHUB_DATA_DIR") or None
 MAX_DOWNLOAD_BYTES = env("VCSEHUB_MAX_DOWNLOAD_BYTES")
 DOWNLOAD_TIMEOUT = env("VCSEHUB_DOWNLOAD_TIMEOUT")

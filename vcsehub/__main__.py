@@ -46,8 +46,10 @@ def main(argv: list[str] | None = None) -> None:
 
     from config.checks import require_secret_key
 
+    asking_for_help = argv[1] == "help" or "-h" in argv or "--help" in argv
     try:
-        require_secret_key()
+        if not asking_for_help:
+            require_secret_key()
     except ImproperlyConfigured as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None

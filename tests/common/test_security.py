@@ -55,3 +55,17 @@ def test_production_starts_with_a_secret_key(tmp_path):
     result = _run_check(tmp_path, VCSEHUB_SECRET_KEY="a-long-random-test-key-" + "x" * 40)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_reads_the_key_file_made_by_bin_up(tmp_path):
+    (tmp_path / "secret_key").write_text("a-long-random-key-from-a-file-" + "y" * 40 + "\n")
+    result = _run_check(tmp_path, VCSEHUB_SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_an_empty_key_file_does_not_count(tmp_path):
+    (tmp_path / "secret_key").write_text("\n")
+    result = _run_check(tmp_path, VCSEHUB_SECRET_KEY="")
+    assert result.returncode != 0
+    assert MISSING_KEY in result.stderr

@@ -88,6 +88,9 @@ class Upload(models.Model):
     header_row = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    # The outcome scale the scores are checked against (suggested, or chosen by the user).
+    outcome_scale_min = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    outcome_scale_max = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
     # The check report: [{check, severity, message, count, cells: [[row, column], ...]}].
     report = models.JSONField(default=list, blank=True)

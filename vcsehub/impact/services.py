@@ -1,0 +1,375 @@
+"""Writing datasets and uploads: the road from a spreadsheet to stored, de-identified records.
+
+    upload = upload_create(organisation=org, user=user, source=path, name="visits.xlsx",
+                           dataset_name="Food bank visits")   # read, suggest, check; nothing stored
+    upload = upload_remap(upload=upload, mapping={...})       # the user's column choices
+    upload = upload_confirm(upload=upload, user=user)         # store, all or nothing
+    upload_discard(upload=upload)                             # or throw it away
+
+The file is held under DATA_HOME/uploads until it is confirmed or discarded, then
+deleted. Problems in the file are DataErrors with a plain-English message and fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vcsehub.impact import mapping as mapping_module
+from vcsehub.impact.checks import Outcome, checks_run
+from vcsehub.impact.mapping import ColumnSuggestion, MappingError
+from vcsehub.impact.models import Dataset, Field, Record, Upload
+from vcsehub.impact.prepare import Prepared, record_fields, rows_prepare
+from vcsehub.impact.reading import Sheet, check_size, max_upload_bytes, upload_read
+from vcsehub.organisations.models import Organisation
+from vcsehub.sources.errors import DataError
+
+SAMPLE_ROWS = 2000
+BATCH = 2000
+
+
+def uploads_folder() -> Path:
+    folder = getattr(settings, "IMPACT_UPLOADS_DIR", None) or Path(settings.DATA_HOME) / "uploads"
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _hold(source: Path | IO[bytes] | Any, *, name: str) -> tuple[Path, int, str]:
+    """Copy the upload to a held file, hashing it and stopping past the size limit."""
+    size = getattr(source, "size", None)
+    if size is not None:
+        check_size(size, name=name)
+    target = uploads_folder() / f"{uuid.uuid4().hex}.upload"
+    digest = hashlib.sha256()
+    limit = max_upload_bytes()
+    written = 0
+    if isinstance(source, str | Path):
+        stream = Path(source).open("rb")
+    elif hasattr(source, "chunks"):
+        source.seek(0)
+        stream = None
+    else:
+        stream = source
+    try:
+        with target.open("wb") as out:
+            chunks = source.chunks() if stream is None else iter(lambda: stream.read(1024 * 1024), b"")
+            for chunk in chunks:
+                written += len(chunk)
+                if written > limit:
+                    break
+                digest.update(chunk)
+                out.write(chunk)
+    finally:
+        if isinstance(source, str | Path) and stream is not None:
+            stream.close()
+    if written > limit:
+        target.unlink(missing_ok=True)
+        check_size(written, name=name)
+    return target, written, digest.hexdigest()
+
+
+def _suggestions(sheet: Sheet, organisation: Organisation, today) -> list[ColumnSuggestion]:
+    sample = sheet.rows[:SAMPLE_ROWS]
+    columns = [[row[i] for _, row in sample] for i in range(len(sheet.headers))]
+    return mapping_module.mapping_suggest(
+        headers=sheet.headers, columns=columns, organisation=organisation, today=today
+    )
+
+
+def _scale(sheet: Sheet, mapping: dict[str, str], dataset: Dataset | None):
+    if dataset is not None and dataset.outcome_scale_min is not None:
+        return dataset.outcome_scale_min, dataset.outcome_scale_max
+    titles = [t for t, f in mapping.items() if f in (Field.OUTCOME_BEFORE, Field.OUTCOME_AFTER)]
+    if not titles:
+        return None
+    index = {t: i for i, t in enumerate(sheet.headers)}
+    columns = [[row[index[t]] for _, row in sheet.rows] for t in titles]
+    return mapping_module.scale_suggest(titles=titles, columns=columns)
+
+
+def _existing(dataset: Dataset | None) -> set[str]:
+    if dataset is None:
+        return set()
+    return set(Record.objects.filter(dataset=dataset).values_list("fingerprint", flat=True))
+
+
+def _analyse(upload: Upload, sheet: Sheet, suggestions, scale) -> tuple[Prepared, Outcome]:
+    personal = {s.title: s.personal for s in suggestions if s.personal}
+    prepared = rows_prepare(
+        headers=sheet.headers,
+        rows=sheet.rows,
+        mapping=upload.mapping,
+        secret=upload.organisation.pseudonym_secret,
+        today=timezone.localdate(),
+        personal=personal,
+        scale=scale,
+        existing=_existing(upload.dataset),
+    )
+    return prepared, checks_run(prepared)
+
+
+def _record_outcome(upload: Upload, outcome: Outcome) -> None:
+    upload.report = outcome.report()
+    upload.rows_read = outcome.rows_read
+    upload.rows_excluded = outcome.rows_excluded
+    upload.rows_duplicate = outcome.rows_duplicate
+    upload.rows_stored = len(outcome.to_store)
+    upload.excluded_reasons = outcome.excluded_reasons
+    dates = [row.values["contact_date"] for row in outcome.to_store if "contact_date" in row.values]
+    upload.period_start = min(dates) if dates else None
+    upload.period_end = max(dates) if dates else None
+
+
+def _read_held(upload: Upload) -> Sheet:
+    if not upload.held_path or not Path(upload.held_path).is_file():
+        raise DataError(
+            "The uploaded file is no longer held, so it cannot be checked or saved",
+            fix="Upload the file again.",
+            file=upload.original_name,
+        )
+    return upload_read(Path(upload.held_path), name=upload.original_name, sheet=upload.sheet or None)
+
+
+def upload_create(
+    *,
+    organisation: Organisation,
+    user,
+    source: Path | IO[bytes] | Any,
+    name: str,
+    dataset: Dataset | None = None,
+    dataset_name: str = "",
+    sheet: str = "",
+) -> Upload:
+    """Hold the file, read it, suggest a mapping and run the checks. Nothing is stored yet.
+
+    Give an existing `dataset` (a new period's file), or a `dataset_name` for a new one.
+    Raises DataError (nothing kept) when the file cannot be used.
+    """
+    if dataset is not None and dataset.organisation_id != organisation.pk:
+        raise ValueError("The dataset belongs to another organisation")
+    if dataset is None and not dataset_name.strip():
+        raise ValidationError("Give the new dataset a name, or choose an existing dataset.")
+    name = Path(name or "upload").name[:255]
+    held, size, sha256 = _hold(source, name=name)
+    try:
+        sheet_data = upload_read(held, name=name, sheet=sheet or None)
+    except Exception:
+        held.unlink(missing_ok=True)
+        raise
+    today = timezone.localdate()
+    suggestions = _suggestions(sheet_data, organisation, today)
+    upload = Upload(
+        organisation=organisation,
+        dataset=dataset,
+        new_dataset_name="" if dataset is not None else dataset_name.strip()[:200],
+        uploaded_by=user,
+        original_name=name,
+        size=size,
+        sha256=sha256,
+        held_path=str(held),
+        file_format=sheet_data.format,
+        sheet=sheet_data.sheet,
+        sheets=sheet_data.sheets,
+        encoding=sheet_data.encoding,
+        header_row=sheet_data.header_row,
+        headers=sheet_data.headers,
+        mapping=mapping_module.mapping_from(suggestions),
+    )
+    scale = _scale(sheet_data, upload.mapping, dataset)
+    upload.outcome_scale_min, upload.outcome_scale_max = scale or (None, None)
+    _, outcome = _analyse(upload, sheet_data, suggestions, scale)
+    _record_outcome(upload, outcome)
+    upload.save()
+    return upload
+
+
+@dataclass(slots=True)
+class MappingView:
+    """What the column choices page shows: each column with its choice and sample values."""
+
+    upload: Upload
+    columns: list[ColumnSuggestion]
+
+
+def upload_columns(*, upload: Upload) -> MappingView:
+    """The upload's columns with suggestions, samples and personal-data flags (read from the held file).
+
+    Each column's `field` is the upload's current choice.
+    """
+    sheet = _read_held(upload)
+    suggestions = _suggestions(sheet, upload.organisation, timezone.localdate())
+    for suggestion in suggestions:
+        suggestion.field = upload.mapping.get(suggestion.title, "")
+    return MappingView(upload=upload, columns=suggestions)
+
+
+def _require_checking(upload: Upload) -> None:
+    if upload.status != Upload.Status.CHECKING:
+        raise DataError(
+            f"This upload is already {upload.get_status_display().lower()}",
+            fix="Upload the file again to make other choices.",
+            file=upload.original_name,
+        )
+
+
+def upload_remap(
+    *,
+    upload: Upload,
+    mapping: dict[str, str],
+    scale: tuple[Decimal, Decimal] | None = None,
+    sheet: str | None = None,
+) -> Upload:
+    """Apply the user's column choices (and outcome scale, or another sheet) and check again.
+
+    Raises MappingError when a choice is not allowed (a personal column, a field twice).
+    """
+    _require_checking(upload)
+    if sheet is not None and sheet != upload.sheet:
+        upload.sheet = sheet
+        sheet_data = _read_held(upload)
+        upload.headers = sheet_data.headers
+        upload.header_row = sheet_data.header_row
+        suggestions = _suggestions(sheet_data, upload.organisation, timezone.localdate())
+        mapping = mapping_module.mapping_from(suggestions)
+    else:
+        sheet_data = _read_held(upload)
+        suggestions = _suggestions(sheet_data, upload.organisation, timezone.localdate())
+    upload.mapping = mapping_module.mapping_validate(mapping, suggestions)
+    if scale is not None:
+        low, high = scale
+        if low >= high:
+            raise MappingError("The lowest score on the scale must be below the highest.")
+    else:
+        scale = _scale(sheet_data, upload.mapping, upload.dataset)
+    if not any(f in (Field.OUTCOME_BEFORE, Field.OUTCOME_AFTER) for f in upload.mapping.values()):
+        scale = None
+    upload.outcome_scale_min, upload.outcome_scale_max = scale or (None, None)
+    _, outcome = _analyse(upload, sheet_data, suggestions, scale)
+    _record_outcome(upload, outcome)
+    upload.save()
+    return upload
+
+
+def _delete_held(path: str) -> None:
+    if path:
+        Path(path).unlink(missing_ok=True)
+
+
+def upload_confirm(*, upload: Upload, user) -> Upload:
+    """Store the upload's rows, all or nothing, and delete the held file.
+
+    Rows with errors are left out; rows already in the dataset (same fingerprint) and
+    repeats within the file are stored once. A new dataset is made here, if one was asked for.
+    """
+    _require_checking(upload)
+    sheet = _read_held(upload)
+    suggestions = _suggestions(sheet, upload.organisation, timezone.localdate())
+    mapping_module.mapping_validate(upload.mapping, suggestions)
+    personal = {s.title for s in suggestions if s.personal}
+    scale = (
+        (upload.outcome_scale_min, upload.outcome_scale_max)
+        if upload.outcome_scale_min is not None
+        else None
+    )
+    held = upload.held_path
+    try:
+        with transaction.atomic():
+            if upload.dataset is None:
+                upload.dataset = Dataset.objects.create(
+                    organisation=upload.organisation,
+                    name=upload.new_dataset_name or Path(upload.original_name).stem,
+                    created_by=user,
+                )
+            dataset = Dataset.objects.select_for_update().get(pk=upload.dataset.pk)
+            _, outcome = _analyse(upload, sheet, suggestions, scale)
+            _record_outcome(upload, outcome)
+            upload.status = Upload.Status.CONFIRMED
+            upload.confirmed_at = timezone.now()
+            upload.held_path = ""
+            upload.save()
+            records = (
+                Record(dataset=dataset, upload=upload, row_number=row.number, fingerprint=row.fingerprint, **record_fields(row))
+                for row in outcome.to_store
+            )
+            batch: list[Record] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) >= BATCH:
+                    Record.objects.bulk_create(batch)
+                    batch = []
+            if batch:
+                Record.objects.bulk_create(batch)
+            dataset.mapping = upload.mapping
+            if scale is not None and dataset.outcome_scale_min is None:
+                dataset.outcome_scale_min, dataset.outcome_scale_max = scale
+            dataset.save()
+            mapping_module.mapping_remember(
+                organisation=upload.organisation,
+                headers=upload.headers,
+                mapping=upload.mapping,
+                personal=personal,
+            )
+            transaction.on_commit(lambda: _delete_held(held))
+    except IntegrityError:
+        raise DataError(
+            "Another upload to this dataset was saved at the same moment, so nothing was stored",
+            fix="Upload the file again: rows already saved will be skipped.",
+            file=upload.original_name,
+        ) from None
+    return upload
+
+
+def upload_discard(*, upload: Upload) -> Upload:
+    """Throw the upload away: the held file is deleted and nothing is stored."""
+    _require_checking(upload)
+    held = upload.held_path
+    upload.status = Upload.Status.DISCARDED
+    upload.held_path = ""
+    upload.save(update_fields=["status", "held_path"])
+    _delete_held(held)
+    return upload
+
+
+def dataset_create(*, organisation: Organisation, name: str, user) -> Dataset:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the dataset a name.")
+    if Dataset.objects.filter(organisation=organisation, name__iexact=name).exists():
+        raise ValidationError(f"{organisation.name} already has a dataset called {name!r}.")
+    return Dataset.objects.create(organisation=organisation, name=name[:200], created_by=user)
+
+
+@transaction.atomic
+def dataset_delete(*, dataset: Dataset) -> dict[str, int]:
+    """Delete the dataset, every record and upload in it, and any held files. Irrecoverable."""
+    held = list(
+        Upload.objects.filter(dataset=dataset).exclude(held_path="").values_list("held_path", flat=True)
+    )
+    counts = {
+        "records": Record.objects.filter(dataset=dataset).count(),
+        "uploads": Upload.objects.filter(dataset=dataset).count(),
+    }
+    Record.objects.filter(dataset=dataset).delete()
+    Upload.objects.filter(dataset=dataset).delete()
+    dataset.delete()
+    for path in held:
+        transaction.on_commit(lambda path=path: _delete_held(path))
+    return counts
+
+
+def held_files_remove(paths: list[str]) -> None:
+    """Remove held files (used when an organisation's uploads are discarded in bulk)."""
+    for path in paths:
+        _delete_held(path)
+    shutil.rmtree(uploads_folder() / "tmp", ignore_errors=True)
