@@ -13,7 +13,6 @@ deleted. Problems in the file are DataErrors with a plain-English message and fi
 from __future__ import annotations
 
 import hashlib
-import shutil
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -158,8 +157,8 @@ def upload_create(
     """
     if dataset is not None and dataset.organisation_id != organisation.pk:
         raise ValueError("The dataset belongs to another organisation")
-    if dataset is None and not dataset_name.strip():
-        raise ValidationError("Give the new dataset a name, or choose an existing dataset.")
+    if dataset is None:
+        _check_new_name(organisation, dataset_name)
     name = Path(name or "upload").name[:255]
     held, size, sha256 = _hold(source, name=name)
     try:
@@ -341,12 +340,20 @@ def upload_discard(*, upload: Upload) -> Upload:
     return upload
 
 
-def dataset_create(*, organisation: Organisation, name: str, user) -> Dataset:
+def _check_new_name(organisation: Organisation, name: str) -> None:
     name = name.strip()
     if not name:
-        raise ValidationError("Give the dataset a name.")
+        raise ValidationError("Give the new dataset a name, or choose an existing dataset.")
     if Dataset.objects.filter(organisation=organisation, name__iexact=name).exists():
-        raise ValidationError(f"{organisation.name} already has a dataset called {name!r}.")
+        raise ValidationError(
+            f"{organisation.name} already has a dataset called {name!r}. Choose it as an "
+            "existing dataset to add this file to it, or give another name."
+        )
+
+
+def dataset_create(*, organisation: Organisation, name: str, user) -> Dataset:
+    _check_new_name(organisation, name)
+    name = name.strip()
     return Dataset.objects.create(organisation=organisation, name=name[:200], created_by=user)
 
 
@@ -367,9 +374,3 @@ def dataset_delete(*, dataset: Dataset) -> dict[str, int]:
         transaction.on_commit(lambda path=path: _delete_held(path))
     return counts
 
-
-def held_files_remove(paths: list[str]) -> None:
-    """Remove held files (used when an organisation's uploads are discarded in bulk)."""
-    for path in paths:
-        _delete_held(path)
-    shutil.rmtree(uploads_folder() / "tmp", ignore_errors=True)

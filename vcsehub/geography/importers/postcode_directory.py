@@ -139,6 +139,7 @@ class PostcodeDirectoryImporter(Importer):
                     self.log(f"{table.name}: {written:,} postcodes")
         if unknown_year:
             self._date_wards()
+        bulk.analyze(Postcode)
         return loaded
 
     def _columns(self, table: CsvTable) -> dict[str, int]:

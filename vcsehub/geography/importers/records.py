@@ -45,7 +45,9 @@ def write_deprivation(
         for code, r in records.items()
         if r.get("rank") is not None and r.get("decile") is not None
     )
-    return bulk.insert(Deprivation, DEPRIVATION_COLUMNS, rows, progress=progress, what="area")
+    written = bulk.insert(Deprivation, DEPRIVATION_COLUMNS, rows, progress=progress, what="area")
+    bulk.analyze(Deprivation)
+    return written
 
 
 def write_population(
@@ -58,13 +60,17 @@ def write_population(
         for code, r in records.items()
         if r.get("total") is not None
     )
-    return bulk.insert(Population, POPULATION_COLUMNS, rows, progress=progress, what="area")
+    written = bulk.insert(Population, POPULATION_COLUMNS, rows, progress=progress, what="area")
+    bulk.analyze(Population)
+    return written
 
 
 def write_areas(*, rows: Iterable[tuple], source_id: str, progress: Progress | None = None) -> int:
     """rows: tuples in AREA_COLUMNS order (source_id last). Replaces this source's areas."""
     Area.objects.filter(source_id=source_id).delete()
-    return bulk.insert(Area, AREA_COLUMNS, rows, progress=progress, what="area code")
+    written = bulk.insert(Area, AREA_COLUMNS, rows, progress=progress, what="area code")
+    bulk.analyze(Area)
+    return written
 
 
 def domain_key(name: str) -> str:
