@@ -115,6 +115,28 @@ class Grant(models.Model):
     data_source = models.URLField(max_length=1000, blank=True)
     date_modified = models.CharField(max_length=40, blank=True)
 
+    # -- Placement and register links (filled by vcsehub.grants.placing; migration 0002) --
+    place_method = models.CharField(
+        max_length=24, blank=True, help_text="how the grant was placed; see placing.PlaceMethod"
+    )
+    place_note = models.CharField(max_length=300, blank=True, help_text="why, in plain words")
+    place_postcode = models.CharField(max_length=8, blank=True, help_text="postcode used, if any")
+    place_postcode_status = models.CharField(
+        max_length=16, blank=True, help_text="the postcode lookup's status (ok, terminated, …)"
+    )
+    place_lsoa11 = models.CharField(max_length=9, blank=True)
+    place_lsoa21 = models.CharField(max_length=9, blank=True)
+    place_ward = models.CharField(max_length=9, blank=True)
+    place_lad = models.CharField(max_length=9, blank=True)
+    place_imd2019_decile = models.PositiveSmallIntegerField(null=True, blank=True)
+    place_imd2025_decile = models.PositiveSmallIntegerField(null=True, blank=True)
+    recipient_register_org_id = models.CharField(
+        max_length=40, blank=True, help_text="the register record the recipient was linked to"
+    )
+    recipient_income_band = models.CharField(
+        max_length=16, blank=True, help_text="from the register; blank = not known"
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -124,6 +146,8 @@ class Grant(models.Model):
         indexes = [
             models.Index(fields=["funder_org_id", "award_date"]),
             models.Index(fields=["award_date"]),
+            models.Index(fields=["place_lad"], name="grant_place_lad"),
+            models.Index(fields=["place_ward"], name="grant_place_ward"),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +164,23 @@ class GrantLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.geo_code} {self.name}".strip()
+
+
+class GrantPurpose(models.Model):
+    """A purpose a grant was classified under by the keyword rules in purposes.py (migration 0002)."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="purposes")
+    purpose = models.CharField(max_length=24, help_text="rule code, e.g. digital")
+    words = models.JSONField(default=list, help_text="the words and phrases that matched")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "purpose"], name="grant_purpose_unique")
+        ]
+        indexes = [models.Index(fields=["purpose", "grant"], name="grant_purpose_by_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}: {', '.join(self.words)}"
 
 
 class ValidationIssue(models.Model):

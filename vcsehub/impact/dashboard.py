@@ -237,11 +237,16 @@ class _Builder:
                 f"{lead} you supported {self.people_total.display} people over "
                 f"{contacts.display} contacts."
             )
+            summary_report = (
+                f"{lead} we supported {self.people_total.display} people over "
+                f"{contacts.display} contacts."
+            )
         else:
             summary = (
                 f"{lead} you recorded {contacts.display} contacts. The records have no person "
                 "reference, so we cannot tell how many different people these were."
             )
+            summary_report = f"{lead} we recorded {contacts.display} contacts."
         excluded = self._excluded_no_person()
         if self.undated_left_out:
             excluded += _reasons(
@@ -260,6 +265,7 @@ class _Builder:
             contacts=_cell(contacts),
             n=_cell(contacts),
             summary=summary,
+            summary_report=summary_report,
             missing=[],
             excluded=excluded,
         )

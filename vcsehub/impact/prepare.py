@@ -131,7 +131,7 @@ def rows_prepare(
     for position, (number, raw) in enumerate(rows):
         row = PreparedRow(number=number, values={})
         _prepare_row(row, raw, index, columns_of, orders, secret, today, scale)
-        if postcode_cells:
+        if postcode_cells and row.error != "row_empty":
             row.postcode = outcomes[position]
             title = postcode_cells[0][0]
             if row.postcode.status != FOUND:
@@ -160,6 +160,7 @@ def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> N
     mapped = [raw[index[t]] for titles in columns_of.values() for t in titles]
     if all(is_blank(v) for v in mapped):
         row.flag("row_empty", "")
+        return  # nothing else to say about an empty row
     for title in columns_of.get(Field.CONTACT_DATE, []):
         cell = raw[index[title]]
         if is_blank(cell):
