@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 REPEAT_BANDS = ("Once", "2 to 5 times", "6 times or more")
@@ -302,8 +302,8 @@ def baseline_share(
         return Baseline(None, None, tuple(used), tuple(missing), 0)
     quantum = Decimal(1).scaleb(-places)
     return Baseline(
-        share_1=(sum_1 * 100 / total_weight).quantize(quantum),
-        share_1_2=(sum_12 * 100 / total_weight).quantize(quantum),
+        share_1=(sum_1 * 100 / total_weight).quantize(quantum, rounding=ROUND_HALF_UP),
+        share_1_2=(sum_12 * 100 / total_weight).quantize(quantum, rounding=ROUND_HALF_UP),
         lads_used=tuple(used),
         lads_missing=tuple(missing),
         population=population,

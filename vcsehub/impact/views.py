@@ -21,6 +21,7 @@ from vcsehub.impact import selectors, services
 from vcsehub.impact.forms import CompareForm, DeleteForm, MappingForm, UploadForm
 from vcsehub.impact.mapping import MappingError
 from vcsehub.impact.models import Upload
+from vcsehub.impact.privacy import KIND_LABELS
 from vcsehub.sharing import access
 from vcsehub.sharing.access import Need
 from vcsehub.sources.errors import DataError
@@ -155,7 +156,10 @@ def upload_columns(request, slug, pk):
                 messages.info(request, f"The sheet {sheet!r} was read. Check its columns.")
                 return redirect("impact:upload_columns", slug=slug, pk=upload.pk)
             return redirect("impact:upload_checks", slug=slug, pk=upload.pk)
-    rows = [(column, form.field_for(column)) for column in view.columns]
+    rows = [
+        (column, form.field_for(column), KIND_LABELS.get(column.personal or "", ""))
+        for column in view.columns
+    ]
     return render(
         request,
         "impact/mapping.html",

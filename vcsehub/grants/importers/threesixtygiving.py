@@ -16,7 +16,17 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from vcsehub.grants import normalise
-from vcsehub.grants.models import Dataset, Funder, Grant, GrantLocation, Publisher, ValidationIssue
+from vcsehub.grants.models import (
+    Dataset,
+    Funder,
+    Grant,
+    GrantLocation,
+    GrantPurpose,
+    Publisher,
+    ValidationIssue,
+)
+from vcsehub.grants.placing import grants_place
+from vcsehub.grants.purposes import grant_purposes_classify
 from vcsehub.grants.reading import GrantFile, read_grant_file
 from vcsehub.grants.report import REJECTIONS, Report
 from vcsehub.grants.selectors import LoadedStandard, standard_current
@@ -114,6 +124,7 @@ class GrantFileImporter(Importer):
             defaults={**self.dataset_fields, "licence": licence[:200]},
         )
         GrantLocation.objects.filter(grant__dataset=dataset).delete()
+        GrantPurpose.objects.filter(grant__dataset=dataset).delete()  # purposes.py (h10)
         old = Grant.objects.filter(dataset=dataset)
         old._raw_delete(old.db)
         self.progress.start(f"grants in {fetched.name}", unit="grants")
@@ -144,6 +155,12 @@ class GrantFileImporter(Importer):
                 fix="See the list of problems, correct the file and import it again.",
                 file=fetched.name,
             )
+        # -- Placement and purposes (vcsehub.grants.placing / purposes), same transaction --
+        placed = grants_place(grants=Grant.objects.filter(dataset=dataset))
+        grant_purposes_classify(grants=Grant.objects.filter(dataset=dataset))
+        for line in placed.lines():
+            self.log(line)
+        # -- end of placement and purposes --
         dataset.last_run = run
         dataset.save(update_fields=["last_run"])
         self.log(

@@ -1,0 +1,68 @@
+"""Real grants with real geography, loaded once per test module (for placing, pages, API).
+
+`load_grants_world` imports the geography the postcode lookup needs (area codes, LSOA
+lookup, IoD2019/2025, Census 2021 population, NSPL TF/HR, Birmingham's derived postcodes)
+and four funders' real files. The data is committed so every test of the module sees it,
+and removed at the end of the module so other modules start from empty tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.geography.conftest import POSTCODE_SOURCES, clear_geography, load_sources
+from vcsehub.grants.models import (
+    Dataset,
+    Funder,
+    Grant,
+    GrantLocation,
+    GrantPurpose,
+    Publisher,
+    StandardDocument,
+    ValidationIssue,
+)
+from vcsehub.grants.services import grant_file_import, standard_import
+from vcsehub.sources.models import ImportRun
+
+CC_BY = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+LLOYDS = "GB-CHC-327114"
+POWER_TO_CHANGE = "GB-CHC-1159982"
+AB_TRUST = "GB-CHC-1000147"
+LLOYDS_WELBY = "GB-CHC-1015648"  # Andrew Lloyd Webber Foundation
+FILES = {
+    "lloyds": ("grantnav-test-data/a002400000OiDBQAA3.json", LLOYDS),
+    "power-to-change": ("grantnav-test-data/a002400000nO46WAAS.json", POWER_TO_CHANGE),
+    "ab-trust": ("dataquality-tools-data/a001p00000zgyHZAAY.json", AB_TRUST),
+    "alw": ("dataquality-tools-data/a003W000001B7PzQAK.json", LLOYDS_WELBY),
+}
+
+
+def clear_grants() -> None:
+    GrantPurpose.objects.all().delete()
+    GrantLocation.objects.all().delete()
+    ValidationIssue.objects.all().delete()
+    Grant.objects.all().delete()
+    Dataset.objects.all().delete()
+    Funder.objects.all().delete()
+    Publisher.objects.all().delete()
+    StandardDocument.objects.all().delete()
+
+
+def load_grants_world(data_dir: Path, *, files=tuple(FILES), geography: bool = True) -> None:
+    clear_grants()
+    clear_geography()
+    if geography:
+        load_sources(POSTCODE_SOURCES, data_dir)
+    run = standard_import(data_dir=data_dir)
+    assert run.status == ImportRun.Status.SUCCEEDED, run.error
+    for name in files:
+        relative, _funder = FILES[name]
+        run = grant_file_import(
+            location=data_dir / "360giving-grants" / relative, dataset=name, licence=CC_BY
+        )
+        assert run.status == ImportRun.Status.SUCCEEDED, run.error
+
+
+def clear_world() -> None:
+    clear_grants()
+    clear_geography()

@@ -1,0 +1,524 @@
+"""Place each grant on the map, and link its recipient to the charity registers.
+
+A grant is placed by the best location available, in this order:
+
+1. **beneficiary-area**: the grant's own beneficiary location, when it names one local
+   area by its ONS GSS code — a small area (LSOA 2011 or 2021, or an LSOA *name* such as
+   "Oxford 008B", which some publishers put in the code column), a ward or a local
+   authority. Several local beneficiary areas in one local authority place the grant at
+   that local authority; areas wider than a local authority (a county, region or country)
+   are too wide to place and the next method is tried.
+2. **beneficiary-postcode**: a beneficiary location given as a postcode.
+3. **recipient-postcode**: the recipient organisation's postcode in the grant.
+4. **register-postcode**: the postcode of the recipient's registered address, when its
+   org-id (or its charity or company number) matches a charity register record.
+
+The place then gives the small areas (LSOA 2011 and 2021), the ward, the local authority
+and the IMD 2019 and 2025 deciles of the small area. A postcode gives all of these
+through the postcode lookup. A small area gives its local authority and deciles; its ward
+is the ward holding most of its postcodes (derived, as on the area pages). A ward or a
+local authority gives no decile. Every grant records the method and, in plain words, why.
+
+Recipients are linked to the registers here too (the register record's org-id and its
+income band), so pages can show grants by recipient size; "not known" stays blank.
+Run again (`vcsehub grants_place`) whenever postcodes, areas or registers are re-imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models, transaction
+
+from vcsehub.geography.lookup import postcodes_lookup
+from vcsehub.geography.models import Area, AreaType, Deprivation, DeprivationIndex, LsoaLookup
+from vcsehub.geography.models import Postcode as PostcodeRow
+from vcsehub.grants import normalise
+from vcsehub.grants.models import Grant
+
+CHUNK = 500  # codes per IN (...) query
+READ_CHUNK = 5000
+BATCH = 20000  # grants decided together (one round of bulk look-ups)
+UPDATE_CHUNK = 900  # ids per UPDATE (under SQLite's variable limit with the SET values)
+
+
+class PlaceMethod(models.TextChoices):
+    BENEFICIARY_AREA = "beneficiary-area", "The grant's beneficiary area"
+    BENEFICIARY_POSTCODE = "beneficiary-postcode", "The grant's beneficiary postcode"
+    RECIPIENT_POSTCODE = "recipient-postcode", "The recipient's postcode in the grant"
+    REGISTER_POSTCODE = "register-postcode", "The recipient's registered address"
+    NONE = "none", "Not placed"
+
+
+METHOD_ORDER = [m.value for m in PlaceMethod]
+LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+WARD_CODE = re.compile(r"^[EWSN]05\d{6}$|^S13\d{6}$")
+LAD_CODE = re.compile(r"^(E0[6789]|W06|S12|N09)\d{6}$")
+GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
+LSOA_NAME = re.compile(r"^.+ \d{3}[A-Z]$")
+PLACE_FIELDS = (
+    "place_method",
+    "place_note",
+    "place_postcode",
+    "place_postcode_status",
+    "place_lsoa11",
+    "place_lsoa21",
+    "place_ward",
+    "place_lad",
+    "place_imd2019_decile",
+    "place_imd2025_decile",
+    "recipient_register_org_id",
+    "recipient_income_band",
+)
+
+
+@dataclass
+class Place:
+    method: str = PlaceMethod.NONE
+    note: str = ""
+    postcode: str = ""
+    postcode_status: str = ""
+    lsoa11: str = ""
+    lsoa21: str = ""
+    ward: str = ""
+    lad: str = ""
+    imd2019: int | None = None
+    imd2025: int | None = None
+    register_org_id: str = ""
+    income_band: str = ""
+
+    def values(self) -> tuple:
+        return (
+            self.method,
+            self.note[:300],
+            self.postcode,
+            self.postcode_status,
+            self.lsoa11,
+            self.lsoa21,
+            self.ward,
+            self.lad,
+            self.imd2019,
+            self.imd2025,
+            self.register_org_id,
+            self.income_band,
+        )
+
+
+@dataclass
+class PlacementSummary:
+    grants: int = 0
+    by_method: dict[str, int] = field(default_factory=dict)
+    with_lad: int = 0
+    with_imd2019: int = 0
+    with_imd2025: int = 0
+    linked_to_register: int = 0
+    registers_loaded: bool = False
+
+    def lines(self) -> list[str]:
+        labels = dict(PlaceMethod.choices)
+        out = [f"{self.grants:,} grants placed:"]
+        for method in METHOD_ORDER:
+            if self.by_method.get(method):
+                out.append(f"  {labels[method]}: {self.by_method[method]:,}")
+        out.append(f"  with a local authority: {self.with_lad:,}")
+        out.append(
+            f"  with an IMD decile: {self.with_imd2019:,} (IoD2019), {self.with_imd2025:,} (IoD2025)"
+        )
+        if self.registers_loaded:
+            out.append(f"  recipients linked to a charity register: {self.linked_to_register:,}")
+        else:
+            out.append("  charity registers: not loaded, so no recipient was linked")
+        return out
+
+
+# -- the areas a beneficiary location names -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaPlace:
+    """What one area code or small-area name resolves to."""
+
+    level: str  # "lsoa", "ward", "lad" or "wide"
+    code: str
+    lsoa11: str = ""
+    lsoa21: str = ""
+    ward: str = ""
+    lad: str = ""
+
+
+class _Areas:
+    """Bulk resolution of beneficiary area codes and LSOA names to places."""
+
+    def __init__(self, codes: set[str], names: set[str]) -> None:
+        self.by_code: dict[str, AreaPlace] = {}
+        self.by_name: dict[str, str] = {}  # LSOA 2011 name (upper case) → code
+        lsoa_codes = {c for c in codes if LSOA_CODE.match(c)}
+        if names:
+            upper = {n.upper() for n in names}
+            for code, name in Area.objects.filter(
+                type__in=(AreaType.LSOA11, AreaType.WELSH_LSOA11), name__in=list(names)
+            ).values_list("code", "name"):
+                self.by_name[name.upper()] = code
+            missing = upper - set(self.by_name)
+            if missing:  # names written in another case
+                for code, name in (
+                    Area.objects.filter(type__in=(AreaType.LSOA11, AreaType.WELSH_LSOA11))
+                    .filter(name__in=[n.title() for n in missing])
+                    .values_list("code", "name")
+                ):
+                    self.by_name[name.upper()] = code
+            lsoa_codes |= set(self.by_name.values())
+        self._lsoas(lsoa_codes)
+        self._others({c for c in codes if not LSOA_CODE.match(c)})
+
+    def _lsoas(self, codes: set[str]) -> None:
+        if not codes:
+            return
+        areas: dict[str, dict[str, str]] = defaultdict(dict)
+        for chunk in _chunks(codes):
+            for code, kind, lad in Area.objects.filter(
+                code__in=chunk,
+                type__in=(AreaType.LSOA11, AreaType.WELSH_LSOA11, AreaType.LSOA21),
+            ).values_list("code", "type", "lad_code"):
+                areas[code]["21" if kind == AreaType.LSOA21 else "11"] = lad
+        forward: dict[str, set[str]] = defaultdict(set)
+        back: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(codes):
+            for lsoa11, lsoa21 in LsoaLookup.objects.filter(
+                models.Q(lsoa11__in=chunk) | models.Q(lsoa21__in=chunk)
+            ).values_list("lsoa11", "lsoa21"):
+                forward[lsoa11].add(lsoa21)
+                back[lsoa21].add(lsoa11)
+        wards = _ward_best_fit(codes)
+        for code in codes:
+            kinds = areas.get(code, {})
+            if not kinds:
+                continue
+            lsoa11 = code if "11" in kinds else ""
+            lsoa21 = code if "21" in kinds else ""
+            # The other vintage only when the best-fit lookup gives exactly one area.
+            if lsoa11 and not lsoa21 and len(forward.get(code, ())) == 1:
+                lsoa21 = next(iter(forward[code]))
+            if lsoa21 and not lsoa11 and len(back.get(code, ())) == 1:
+                lsoa11 = next(iter(back[code]))
+            lad = kinds.get("21") or kinds.get("11") or ""
+            ward = wards.get(lsoa21 or "", "") or wards.get(lsoa11 or "", "")
+            self.by_code[code] = AreaPlace("lsoa", code, lsoa11, lsoa21, ward, lad)
+
+    def _others(self, codes: set[str]) -> None:
+        if not codes:
+            return
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(codes):
+            for code, kind, lad in (
+                Area.objects.filter(code__in=chunk)
+                .order_by("year")
+                .values_list("code", "type", "lad_code")
+            ):
+                found[code] = (kind, lad)
+        for code in codes:
+            kind, lad = found.get(code, ("", ""))
+            if kind == AreaType.WARD or (not kind and WARD_CODE.match(code)):
+                self.by_code[code] = AreaPlace("ward", code, ward=code, lad=lad)
+            elif kind == AreaType.LAD or (not kind and LAD_CODE.match(code)):
+                # A former district points at its successor through lad_code.
+                self.by_code[code] = AreaPlace("lad", code, lad=lad or code)
+            elif kind or GSS_CODE.match(code):
+                self.by_code[code] = AreaPlace("wide", code)
+
+    def place_of(self, location: dict) -> AreaPlace | None:
+        code = (location.get("geo_code") or "").strip().upper()
+        if code in self.by_code:
+            return self.by_code[code]
+        name_code = self.by_name.get(code) or self.by_name.get(
+            (location.get("name") or "").strip().upper()
+        )
+        if name_code and (location.get("geo_code_type") or "").upper() in ("LSOA", ""):
+            return self.by_code.get(name_code)
+        return None
+
+
+def _ward_best_fit(lsoa_codes: set[str]) -> dict[str, str]:
+    """LSOA code → the ward holding most of its postcodes (derived; ties: lower ward code)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for column in ("lsoa11", "lsoa21"):
+        for chunk in _chunks(lsoa_codes):
+            rows = (
+                PostcodeRow.objects.filter(**{f"{column}__in": chunk})
+                .exclude(ward_code="")
+                .values(column, "ward_code")
+                .annotate(n=models.Count("id"))
+                .values_list(column, "ward_code", "n")
+            )
+            for lsoa, ward, n in rows:
+                counts[lsoa][ward] += n
+    return {
+        lsoa: min(by_ward.items(), key=lambda item: (-item[1], item[0]))[0]
+        for lsoa, by_ward in counts.items()
+    }
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    values = sorted(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+# -- the charity registers (read-only, when the charities app is installed) -----------------
+
+
+@dataclass(frozen=True)
+class RegisterRecord:
+    org_id: str
+    postcode: str
+    income_band: str
+
+
+def registers_loaded() -> bool:
+    if not apps.is_installed("vcsehub.charities"):
+        return False
+    return apps.get_model("charities", "Charity").objects.exists()
+
+
+def _register_records(org_ids: set[str]) -> dict[str, RegisterRecord]:
+    """org-id (of any scheme linked to a register record) → that register record."""
+    if not org_ids or not registers_loaded():
+        return {}
+    charity_model = apps.get_model("charities", "Charity")
+    link_model = apps.get_model("charities", "OrgIdLink")
+    aliases: dict[str, str] = {o: o for o in org_ids}
+    for chunk in _chunks(org_ids):
+        for a, b in link_model.objects.filter(
+            models.Q(org_id_a__in=chunk) | models.Q(org_id_b__in=chunk)
+        ).values_list("org_id_a", "org_id_b"):
+            if a in org_ids and b not in aliases:
+                aliases[b] = a
+            if b in org_ids and a not in aliases:
+                aliases[a] = b
+    found: dict[str, RegisterRecord] = {}
+    for chunk in _chunks(aliases):
+        for org_id, postcode, band in charity_model.objects.filter(org_id__in=chunk).values_list(
+            "org_id", "postcode", "income_band"
+        ):
+            record = RegisterRecord(org_id, postcode or "", band or "")
+            found.setdefault(aliases[org_id], record)
+            found.setdefault(org_id, record)
+    return found
+
+
+# -- placing ---------------------------------------------------------------------------------
+
+Row = tuple  # (id, recipient_type, recipient_org_id, other_org_ids, postcode, locations)
+
+
+def _beneficiary(locations: list[dict], areas: _Areas) -> tuple[AreaPlace | None, str, str]:
+    """(area place, beneficiary postcode, note) from a grant's beneficiary locations."""
+    if not locations:
+        return None, "", ""
+    places = [areas.place_of(loc) for loc in locations]
+    local = [p for p in places if p is not None and p.level != "wide"]
+    wide = [p for p in places if p is not None and p.level == "wide"]
+    postcodes = [
+        pc
+        for loc in locations
+        for pc in (normalise.postcode(loc.get("postcode") or loc.get("name") or ""),)
+        if pc
+    ]
+    if len({(p.level, p.code) for p in local}) == 1:
+        return local[0], "", ""
+    if local:
+        lads = {p.lad for p in local}
+        if len(lads) == 1 and "" not in lads:
+            lad = lads.pop()
+            place = AreaPlace("lad", lad, lad=lad)
+            return place, "", f"{len(local)} beneficiary areas, all in one local authority"
+        return None, "", f"{len(local)} beneficiary areas in more than one local authority"
+    if len(set(postcodes)) == 1:
+        return None, postcodes[0], ""
+    if wide:
+        return None, "", f"beneficiary area {wide[0].code} is wider than a local authority"
+    return None, "", ""
+
+
+def _fill_from_area(place: Place, area: AreaPlace, deciles: dict) -> None:
+    place.lsoa11, place.lsoa21, place.ward, place.lad = (
+        area.lsoa11,
+        area.lsoa21,
+        area.ward,
+        area.lad,
+    )
+    place.imd2019 = deciles.get((DeprivationIndex.IMD2019, area.lsoa11)) if area.lsoa11 else None
+    place.imd2025 = deciles.get((DeprivationIndex.IMD2025, area.lsoa21)) if area.lsoa21 else None
+    what = {"lsoa": "small area", "ward": "ward", "lad": "local authority"}[area.level]
+    note = f"Placed by the beneficiary {what} {area.code}"
+    if area.level == "lsoa" and area.ward:
+        note += "; ward from the small area's postcodes (derived)"
+    place.note = note + "."
+
+
+def _fill_from_postcode(place: Place, result) -> None:
+    place.postcode, place.postcode_status = result.postcode, result.status
+    place.lsoa11, place.lsoa21 = result.lsoa11, result.lsoa21
+    place.ward, place.lad = result.ward_code, result.lad_code
+    place.imd2019, place.imd2025 = result.imd2019_decile, result.imd2025_decile
+
+
+def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSummary:
+    """Place the grants (all when None) and link their recipients to the registers.
+
+    Runs in one transaction; reads grants in chunks and writes one UPDATE per distinct
+    place, so a file of a million grants from a few thousand postcodes stays quick.
+    """
+    grants = Grant.objects.all() if grants is None else grants
+    summary = PlacementSummary(registers_loaded=registers_loaded())
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    lookups: dict = {}
+    with transaction.atomic():
+        batch: list[Row] = []
+        for row in grants.values_list(
+            "id",
+            "recipient_type",
+            "recipient_org_id",
+            "recipient_other_org_ids",
+            "recipient_postcode",
+            "beneficiary_locations",
+        ).iterator(chunk_size=READ_CHUNK):
+            batch.append(row)
+            if len(batch) >= BATCH:
+                _place_rows(batch, summary, groups, lookups)
+                batch = []
+        if batch:
+            _place_rows(batch, summary, groups, lookups)
+        for values, ids in groups.items():
+            update = dict(zip(PLACE_FIELDS, values, strict=True))
+            for start in range(0, len(ids), UPDATE_CHUNK):
+                Grant.objects.filter(id__in=ids[start : start + UPDATE_CHUNK]).update(**update)
+    return summary
+
+
+def _place_rows(
+    rows: list[Row], summary: PlacementSummary, groups: dict[tuple, list[int]], lookups: dict
+) -> None:
+    """Decide the place of each row (one batch); add its id to the group of its place."""
+    codes: set[str] = set()
+    names: set[str] = set()
+    org_ids: set[str] = set()
+    for _id, _kind, org_id, others, _pc, locations in rows:
+        for loc in locations or ():
+            code = (loc.get("geo_code") or "").strip().upper()
+            if code:
+                codes.add(code)
+                if LSOA_NAME.match(code) and not GSS_CODE.match(code):
+                    names.add(loc.get("geo_code").strip())
+            name = (loc.get("name") or "").strip()
+            if name and LSOA_NAME.match(name):
+                names.add(name)
+        if org_id:
+            org_ids.add(org_id)
+        org_ids.update(others or ())
+    areas = _Areas(codes, names)
+    registers = _register_records(org_ids)
+
+    first: list[tuple[Row, AreaPlace | None, str, str, RegisterRecord | None]] = []
+    postcodes: set[str] = set()
+    for row in rows:
+        _id, kind, org_id, others, postcode, locations = row
+        area, ben_postcode, note = _beneficiary(locations or [], areas)
+        record = None
+        if kind == "organisation":
+            for candidate in (org_id, *(others or ())):
+                if candidate and candidate in registers:
+                    record = registers[candidate]
+                    break
+        if area is None:
+            for pc in (ben_postcode, postcode if kind == "organisation" else ""):
+                if pc:
+                    postcodes.add(pc)
+            if record and record.postcode:
+                postcodes.add(record.postcode)
+        first.append((row, area, ben_postcode, note, record))
+
+    wanted = sorted(postcodes - set(lookups))
+    if wanted:
+        lookups.update({r.postcode: r for r in postcodes_lookup(wanted)})
+    lsoa11s = {a.lsoa11 for _r, a, *_ in first if a and a.lsoa11}
+    lsoa21s = {a.lsoa21 for _r, a, *_ in first if a and a.lsoa21}
+    deciles = _deciles(lsoa11s, lsoa21s)
+
+    for row, area, ben_postcode, note, record in first:
+        place = _decide(row, area, ben_postcode, note, record, lookups, deciles)
+        summary.grants += 1
+        summary.by_method[place.method] = summary.by_method.get(place.method, 0) + 1
+        summary.with_lad += bool(place.lad)
+        summary.with_imd2019 += place.imd2019 is not None
+        summary.with_imd2025 += place.imd2025 is not None
+        summary.linked_to_register += bool(place.register_org_id)
+        groups[place.values()].append(row[0])
+
+
+def _decide(row, area, ben_postcode, note, record, lookups, deciles) -> Place:
+    _id, kind, _org_id, _others, postcode, _locations = row
+    place = Place()
+    if record is not None:
+        place.register_org_id, place.income_band = record.org_id, record.income_band
+    if area is not None:
+        place.method = PlaceMethod.BENEFICIARY_AREA
+        _fill_from_area(place, area, deciles)
+        if note:
+            place.note = place.note[:-1] + f" ({note})."
+        return place
+    tried: list[str] = [note] if note else []
+    candidates = [
+        (PlaceMethod.BENEFICIARY_POSTCODE, ben_postcode, "beneficiary postcode"),
+        (
+            PlaceMethod.RECIPIENT_POSTCODE,
+            postcode if kind == "organisation" else "",
+            "recipient's postcode",
+        ),
+        (
+            PlaceMethod.REGISTER_POSTCODE,
+            record.postcode if record else "",
+            f"registered postcode of {record.org_id}" if record else "",
+        ),
+    ]
+    unplaced_postcode = None
+    for method, pc, label in candidates:
+        if not pc:
+            continue
+        result = lookups.get(pc)
+        if result is not None and result.found and (result.lad_code or result.lsoa11):
+            place.method = method
+            _fill_from_postcode(place, result)
+            tried.append(f"placed by the {label} {result.postcode}")
+            place.note = _sentence("; ".join(tried))
+            return place
+        tried.append(f"the {label} {pc} is not in the postcode directories loaded")
+        unplaced_postcode = unplaced_postcode or (pc, result.status if result else "not_found")
+    if unplaced_postcode:
+        place.postcode, place.postcode_status = unplaced_postcode
+    if kind != "organisation":
+        tried.append("a grant to an individual is placed only by a beneficiary area")
+    elif not postcode and record is None:
+        tried.append("no postcode in the grant and the recipient is not linked to a register")
+    place.note = _sentence("Not placed: " + "; ".join(tried) if tried else "No location given")
+    return place
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else ""
+
+
+def _deciles(lsoa11s: set[str], lsoa21s: set[str]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    for index, codes in ((DeprivationIndex.IMD2019, lsoa11s), (DeprivationIndex.IMD2025, lsoa21s)):
+        for chunk in _chunks(codes):
+            for code, decile in Deprivation.objects.filter(
+                index=index, area_code__in=chunk
+            ).values_list("area_code", "decile"):
+                found[(index, code)] = decile
+    return found
