@@ -123,6 +123,24 @@ VARIABLES: dict[str, Variable] = {
             15,
             "Minutes a locked-out account and address must wait.",
         ),
+        Variable(
+            "VCSEHUB_MAX_UPLOAD_BYTES",
+            int,
+            50 * 1024**2,
+            "Largest spreadsheet a charity can upload, in bytes.",
+        ),
+        Variable(
+            "VCSEHUB_MAX_UPLOAD_ROWS",
+            int,
+            1_000_000,
+            "Most rows an uploaded spreadsheet may hold.",
+        ),
+        Variable(
+            "VCSEHUB_MIN_DISPLAY_COUNT",
+            int,
+            5,
+            "Smallest number of people a shown figure may be about; smaller counts show as 'fewer than N'.",
+        ),
         Variable("VCSEHUB_ADMIN_EMAIL", str, "", "Email of the first administrator `vcsehub up` creates."),
         Variable(
             "VCSEHUB_ADMIN_PASSWORD",

@@ -108,8 +108,16 @@ def test_no_secondary_suppression_when_nothing_is_small():
 
 def test_hidden_counts_carry_no_value():
     result = suppress({"a": 12, "b": 3, "c": 9, "t": 24}, [("t", ["a", "b", "c"])], threshold=5)
-    assert result["b"].as_dict() == {"value": None, "display": "fewer than 5", "suppressed": "primary"}
-    assert result["c"].as_dict() == {"value": None, "display": "not shown", "suppressed": "secondary"}
+    assert result["b"].as_dict() == {
+        "value": None,
+        "display": "fewer than 5",
+        "suppressed": "primary",
+    }
+    assert result["c"].as_dict() == {
+        "value": None,
+        "display": "not shown",
+        "suppressed": "secondary",
+    }
     assert SafeCount.from_dict(result["c"].as_dict(), threshold=5) == result["c"]
     assert result["b"].short == "<5" and result["c"].short == "*"
 
@@ -129,7 +137,10 @@ def test_shares_of_hidden_counts_are_hidden():
     assert safe_share(safe_count(3, threshold=5), total).display == "not shown"
     assert safe_share(safe_count(10, threshold=5), safe_count(0, threshold=5)).display == "no data"
     assert safe_share(safe_count(1, threshold=5), safe_count(3, threshold=5)).value is None
-    assert safe_share(safe_count(1, threshold=1), safe_count(3, threshold=1), places=1).display == "33.3%"
+    assert (
+        safe_share(safe_count(1, threshold=1), safe_count(3, threshold=1), places=1).display
+        == "33.3%"
+    )
 
 
 def test_averages_need_the_minimum_number_of_people():

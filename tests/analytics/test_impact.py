@@ -8,8 +8,24 @@ import pytest
 from vcsehub.analytics import impact as fig
 
 
-def row(when, person, *, status="found", lsoa21="", ward="", lad="", d25=None, d19=None,
-        age="", gender="", ethnicity="", disability="", before=None, after=None, order=0):
+def row(
+    when,
+    person,
+    *,
+    status="found",
+    lsoa21="",
+    ward="",
+    lad="",
+    d25=None,
+    d19=None,
+    age="",
+    gender="",
+    ethnicity="",
+    disability="",
+    before=None,
+    after=None,
+    order=0,
+):
     return fig.VisitRow(
         contact_date=when,
         person_key=person,
@@ -41,19 +57,38 @@ S = "E08000028"  # Sandwell
 # Person d: 2 contacts, found postcode outside England (no IoD2025 decile).
 # One row with no person reference (a contact only), and one of c's rows has no date.
 ROWS = [
-    row(D(2025, 4, 3), "a", lsoa21="L1", ward="W1", lad=B, d25=1, d19=1, gender="Female",
-        age="25-34", before=3),
+    row(
+        D(2025, 4, 3),
+        "a",
+        lsoa21="L1",
+        ward="W1",
+        lad=B,
+        d25=1,
+        d19=1,
+        gender="Female",
+        age="25-34",
+        before=3,
+    ),
     row(D(2025, 5, 10), "a", lsoa21="L2", ward="W2", lad=B, d25=3, d19=2),
     row(D(2025, 6, 1), "a", status="invalid", after=7, gender="Non-binary"),
     row(D(2025, 4, 20), "b", status="missing", gender="Male", age="5-15", before=5, after=5),
     *[
-        row(D(2025, 4, day), "c", lsoa21="L3", ward="W3", lad=S, d25=2, d19=2,
-            gender="Female" if day == 1 else "", age="75+", order=day)
+        row(
+            D(2025, 4, day),
+            "c",
+            lsoa21="L3",
+            ward="W3",
+            lad=S,
+            d25=2,
+            d19=2,
+            gender="Female" if day == 1 else "",
+            age="75+",
+            order=day,
+        )
         for day in (1, 2, 3, 4, 5, 6)
     ],
     row(None, "c", lsoa21="L3", ward="W3", lad=S, d25=2, d19=2, before=8, after=6),
-    row(D(2025, 5, 1), "d", lsoa21="W01", ward="WW", lad="W06000015", d25=None, d19=None,
-        after=4),
+    row(D(2025, 5, 1), "d", lsoa21="W01", ward="WW", lad="W06000015", d25=None, d19=None, after=4),
     row(D(2025, 6, 7), "d", status="not_found", disability="Yes"),
     row(D(2025, 5, 5), "", lsoa21="L1", ward="W1", lad=B, d25=1, d19=1),
 ]

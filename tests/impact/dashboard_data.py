@@ -1,6 +1,5 @@
-"""Made-up records for the dashboard and report tests, created straight through the ORM,
-and a URL configuration that serves the dashboard pages under /impact/ even before
-vcsehub/impact/urls.py includes them.
+"""Made-up records for the dashboard and report tests, created straight through the ORM
+(independent of the upload road).
 
 The hand-made dataset (`make_small_dataset`), minimum count 5:
 - 12 people in ward WA (local authority L1), decile 1, one contact each in April 2025,
@@ -17,21 +16,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.urls import include, path
 from django.utils import timezone
 
-import config.urls
-from vcsehub.impact import dashboard_urls
-from vcsehub.impact import urls as impact_urls
 from vcsehub.impact.models import Dataset, Record, Upload
-
-urlpatterns = [
-    path(
-        "impact/",
-        include((impact_urls.urlpatterns + dashboard_urls.urlpatterns, "impact")),
-    ),
-    *config.urls.urlpatterns,
-]
 
 
 def make_dataset(organisation, *, name="Food bank visits", mapping=None) -> tuple[Dataset, Upload]:
@@ -100,7 +87,13 @@ def make_small_dataset(organisation) -> Dataset:
         rows.append(record(dataset, upload, n, when, person, **fields))
 
     for i in range(12):
-        add(date(2025, 4, 2), f"a{i}", gender="Female", outcome_before=Decimal(3) if i < 3 else None, **area("WA", 1))
+        add(
+            date(2025, 4, 2),
+            f"a{i}",
+            gender="Female",
+            outcome_before=Decimal(3) if i < 3 else None,
+            **area("WA", 1),
+        )
     for i in range(3):
         add(date(2025, 4, 3), f"b{i}", gender="Male", **area("WB", 3))
         add(date(2025, 5, 3), f"b{i}", **area("WB", 3))

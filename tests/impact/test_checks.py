@@ -26,10 +26,18 @@ MAPPING = {
 
 
 def run(rows, mapping=MAPPING, scale=(Decimal(1), Decimal(10)), existing=None, personal=None):
-    numbered = [(n, list(r) + [None] * (len(HEADERS) - len(r))) for n, r in enumerate(rows, start=2)]
+    numbered = [
+        (n, list(r) + [None] * (len(HEADERS) - len(r))) for n, r in enumerate(rows, start=2)
+    ]
     prepared = rows_prepare(
-        headers=HEADERS, rows=numbered, mapping=mapping, secret=SECRET, today=TODAY,
-        scale=scale, existing=existing, personal=personal,
+        headers=HEADERS,
+        rows=numbered,
+        mapping=mapping,
+        secret=SECRET,
+        today=TODAY,
+        scale=scale,
+        existing=existing,
+        personal=personal,
     )
     return prepared, checks_run(prepared)
 
@@ -51,7 +59,10 @@ def test_uk_day_month_is_the_default_and_said():
 
 def test_a_second_number_above_12_makes_the_column_month_day():
     prepared, outcome = run([["03/04/2025", "A"], ["04/25/2025", "B"]])
-    assert [r.values["contact_date"] for r in prepared.rows] == [date(2025, 3, 4), date(2025, 4, 25)]
+    assert [r.values["contact_date"] for r in prepared.rows] == [
+        date(2025, 3, 4),
+        date(2025, 4, 25),
+    ]
     assert "month/day/year (US style)" in result(outcome, "date_order").message
 
 
@@ -63,8 +74,16 @@ def test_a_column_mixing_both_orders_stays_uk_and_the_others_are_unreadable():
 
 
 def test_every_date_style_is_read():
-    prepared, _ = run([["2025-04-03", "A"], ["3 April 2025", "B"], ["3/4/25", "C"],
-                       [date(2025, 4, 3), "D"], ["April 3, 2025", "E"], ["3 Apr 2025", "F"]])
+    prepared, _ = run(
+        [
+            ["2025-04-03", "A"],
+            ["3 April 2025", "B"],
+            ["3/4/25", "C"],
+            [date(2025, 4, 3), "D"],
+            ["April 3, 2025", "E"],
+            ["3 Apr 2025", "F"],
+        ]
+    )
     assert {r.values["contact_date"] for r in prepared.rows} == {date(2025, 4, 3)}
 
 
@@ -85,23 +104,27 @@ def test_no_date_column_is_a_warning():
 
 
 def test_age_and_date_of_birth_become_an_age_band_only():
-    prepared, outcome = run([
-        ["01/01/2026", "A", "40"],
-        ["01/01/2026", "B", "", "02/01/1960"],   # 65 on 1 January 2026
-        ["01/01/2026", "C", "", "02/01/2027"],   # born after the visit
-        ["01/01/2026", "D", "230"],
-        ["01/01/2026", "E", "", "not a date"],
-    ])
+    prepared, outcome = run(
+        [
+            ["01/01/2026", "A", "40"],
+            ["01/01/2026", "B", "", "02/01/1960"],  # 65 on 1 January 2026
+            ["01/01/2026", "C", "", "02/01/2027"],  # born after the visit
+            ["01/01/2026", "D", "230"],
+            ["01/01/2026", "E", "", "not a date"],
+        ]
+    )
     assert [r.values.get("age_band") for r in prepared.rows] == ["35-44", "65-74", None, None, None]
     assert result(outcome, "age_unreadable").cells == [[5, "Age"]]
     assert result(outcome, "date_of_birth_unreadable").cells == [[4, "DOB"], [6, "DOB"]]
 
 
 def test_scores_outside_the_scale_or_not_numbers_are_left_out():
-    prepared, outcome = run([
-        ["01/01/2026", "A", "", "", "", "3", "11"],
-        ["01/01/2026", "B", "", "", "", "n/a", "7.5"],
-    ])
+    prepared, outcome = run(
+        [
+            ["01/01/2026", "A", "", "", "", "3", "11"],
+            ["01/01/2026", "B", "", "", "", "n/a", "7.5"],
+        ]
+    )
     assert prepared.rows[0].values.get("outcome_before") == Decimal("3.00")
     assert "outcome_after" not in prepared.rows[0].values
     assert prepared.rows[1].values["outcome_after"] == Decimal("7.50")
@@ -111,8 +134,12 @@ def test_scores_outside_the_scale_or_not_numbers_are_left_out():
 
 
 def test_people_counts_must_be_whole_numbers():
-    prepared, outcome = run([["01/01/2026", "A", "", "", "", "", "", "2"],
-                             ["01/01/2026", "B", "", "", "", "", "", "1.5"]])
+    prepared, outcome = run(
+        [
+            ["01/01/2026", "A", "", "", "", "", "", "2"],
+            ["01/01/2026", "B", "", "", "", "", "", "1.5"],
+        ]
+    )
     assert prepared.rows[0].values["people_count"] == 2
     assert result(outcome, "people_unreadable").cells == [[3, "Adults"]]
 
@@ -125,11 +152,13 @@ def test_missing_references_count_as_contacts_only():
 
 
 def test_personal_values_and_long_text_are_not_stored():
-    prepared, outcome = run([
-        ["01/01/2026", "A", "", "", "ring 07700 900123"],
-        ["01/01/2026", "B", "", "", "x" * 201],
-        ["01/01/2026", "C", "", "", "Food parcel"],
-    ])
+    prepared, outcome = run(
+        [
+            ["01/01/2026", "A", "", "", "ring 07700 900123"],
+            ["01/01/2026", "B", "", "", "x" * 201],
+            ["01/01/2026", "C", "", "", "Food parcel"],
+        ]
+    )
     assert result(outcome, "personal_values").cells == [[2, "Service"]]
     assert result(outcome, "text_too_long").cells == [[3, "Service"]]
     assert [r.values.get("service") for r in prepared.rows] == [None, None, "Food parcel"]
@@ -138,7 +167,9 @@ def test_personal_values_and_long_text_are_not_stored():
 def test_repeats_in_the_file_and_rows_already_stored_are_stored_once():
     first, _ = run([["01/01/2026", "A"]])
     stored = {first.rows[0].fingerprint}
-    _, outcome = run([["01/01/2026", "A"], ["02/01/2026", "B"], ["02/01/2026", "B"]], existing=stored)
+    _, outcome = run(
+        [["01/01/2026", "A"], ["02/01/2026", "B"], ["02/01/2026", "B"]], existing=stored
+    )
     assert result(outcome, "already_stored").cells == [[2, ""]]
     assert result(outcome, "duplicate_rows").cells == [[4, ""]]
     assert [r.number for r in outcome.to_store] == [3]
@@ -146,7 +177,9 @@ def test_repeats_in_the_file_and_rows_already_stored_are_stored_once():
 
 
 def test_empty_rows_are_errors_and_nothing_else():
-    _, outcome = run([["01/01/2026", "A"], [None, None, None, None, None, None, None, None, "note"]])
+    _, outcome = run(
+        [["01/01/2026", "A"], [None, None, None, None, None, None, None, None, "note"]]
+    )
     assert result(outcome, "row_empty").cells == [[3, ""]]
     assert result(outcome, "date_missing") is None
     assert outcome.excluded_reasons == {"nothing in the columns chosen": 1}

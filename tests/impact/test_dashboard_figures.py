@@ -195,3 +195,17 @@ def test_minimum_is_a_setting(dataset, settings):
     assert display(figures["figures"]["where"]["wards"])["WC"] == "fewer than 10"
     for cell in count_cells(figures):
         assert cell["value"] is None or cell["value"] == 0 or cell["value"] >= 10
+
+
+def test_figures_are_cached_until_the_records_change(dataset, django_assert_max_num_queries):
+    from vcsehub.impact.models import Record
+
+    first = dashboard_figures(dataset)
+    with django_assert_max_num_queries(3):  # the cache key only
+        assert dashboard_figures(dataset) == first
+    extra = Record.objects.filter(dataset=dataset).first()
+    extra.pk = None
+    extra.fingerprint = "f" * 64
+    extra.person_key = "new-person"
+    extra.save()
+    assert dashboard_figures(dataset)["figures"]["reach"]["people"]["value"] == 31

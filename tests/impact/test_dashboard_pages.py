@@ -10,8 +10,6 @@ from django.urls import reverse
 from tests.impact.dashboard_data import make_small_dataset
 from tests.organisations.people import make_cast
 
-pytestmark = pytest.mark.urls("tests.impact.dashboard_data")
-
 
 @pytest.fixture
 def cast(db):
@@ -83,7 +81,9 @@ def test_page_shows_figures_with_their_small_print(client, cast, dataset):
 
 def test_period_form(client, cast, dataset):
     client.force_login(cast.viewer)
-    html = client.get(url("dashboard", dataset), {"start": "2025-06-01", "end": "2025-09-30"}).content.decode()
+    html = client.get(
+        url("dashboard", dataset), {"start": "2025-06-01", "end": "2025-09-30"}
+    ).content.decode()
     assert "you supported 15 people over 42 contacts" in html
     assert "start=2025-06-01" in html  # carried to the report and downloads
     bad = client.get(url("dashboard", dataset), {"start": "2025-09-01", "end": "2025-06-01"})

@@ -17,7 +17,6 @@ from vcsehub.geography.models import Postcode
 from vcsehub.impact.dashboard import dashboard_figures
 from vcsehub.impact.models import Record
 
-pytestmark = pytest.mark.urls("tests.impact.dashboard_data")
 BIRMINGHAM = "E08000025"
 
 
@@ -30,7 +29,9 @@ def birmingham_baseline(shared_data_dir) -> tuple[Decimal, Decimal]:
     with (shared_data_dir / "iod2025-england/imd2025_lsoa21_england_all_domains.csv").open() as f:
         decile = {r["lsoa21_code"]: int(r["IMD_decile"]) for r in csv.DictReader(f)}
     people = {}
-    path = shared_data_dir / "population-census2021-lsoa/census2021_usual_residents_lsoa21_by_age6.csv"
+    path = (
+        shared_data_dir / "population-census2021-lsoa/census2021_usual_residents_lsoa21_by_age6.csv"
+    )
     with path.open(encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
             if re.fullmatch(r"Birmingham \d{3}[A-Z]", r["lsoa21_name"]):

@@ -56,9 +56,28 @@ EXPECTED_MAPPING = {
 }
 PERSONAL_TEXT = [
     # names, emails, phones, notes, raw IDs, full dates of birth, full postcodes
-    "Amina", "Khan", "Okafor", "Peter Walsh", "example.com", "@", "07700", "900001",
-    "0121 496", "nappies", "Universal Credit", "C001", "C013", "C025", "14/02/1986",
-    "1986-02-14", "B11 1AA", "B111AA", "B12 0AE", "TF1 1AB", "SW1A", "gp.referrals",
+    "Amina",
+    "Khan",
+    "Okafor",
+    "Peter Walsh",
+    "example.com",
+    "@",
+    "07700",
+    "900001",
+    "0121 496",
+    "nappies",
+    "Universal Credit",
+    "C001",
+    "C013",
+    "C025",
+    "14/02/1986",
+    "1986-02-14",
+    "B11 1AA",
+    "B111AA",
+    "B12 0AE",
+    "TF1 1AB",
+    "SW1A",
+    "gp.referrals",
 ]
 
 
@@ -119,8 +138,12 @@ def test_the_check_report_matches_the_hand_count(impact_geography, cast, name):
     assert _cells(upload, "personal_values")["cells"] == [[30, "Referred by"]]
     assert "day/month/year (UK style)" in _cells(upload, "date_order")["message"]
     personal = _cells(upload, "personal_columns")["message"]
-    for words in ("'Full name' looks like people's names", "'Email' looks like email",
-                  "'Phone' looks like phone", "'Notes' looks like free-text notes"):
+    for words in (
+        "'Full name' looks like people's names",
+        "'Email' looks like email",
+        "'Phone' looks like phone",
+        "'Notes' looks like free-text notes",
+    ):
         assert words in personal
     # Nothing is stored before the user confirms.
     assert not Record.objects.exists()
@@ -144,7 +167,11 @@ def test_stored_records_match_the_hand_count(
     bands = Counter("once" if n == 1 else "2-5" if n <= 5 else "6+" for n in visits.values())
     assert bands == {"once": 10, "2-5": 11, "6+": 4}
     assert Counter(records.values_list("postcode_status", flat=True)) == {
-        "found": 62, "invalid": 2, "terminated": 1, "not_found": 1, "missing": 2,
+        "found": 62,
+        "invalid": 2,
+        "terminated": 1,
+        "not_found": 1,
+        "missing": 2,
     }
     both = records.filter(outcome_before__isnull=False).values_list("person_key", flat=True)
     after = set(records.filter(outcome_after__isnull=False).values_list("person_key", flat=True))
@@ -158,7 +185,10 @@ def test_stored_records_match_the_hand_count(
     assert first.contact_date == date(2025, 4, 15)
     assert (first.age_band, first.people_count, first.referral_source) == ("35-44", 3, "GP")
     assert (first.lsoa11, first.lsoa21, first.ward_code, first.lad_code) == (
-        "E01009371", "E01009371", "E05011170", "E08000025",
+        "E01009371",
+        "E01009371",
+        "E05011170",
+        "E08000025",
     )
     assert (first.imd2019_decile, first.imd2025_decile) == (1, 1)
     # Row 6 (C002): no age, born 2 November 1958, so 66 on 29 April 2025.
@@ -178,7 +208,8 @@ def _impact_text_values():
     64 hex characters can hold "c001" by chance)."""
     for model in apps.get_app_config("impact").get_models():
         text_fields = [
-            f.name for f in model._meta.fields
+            f.name
+            for f in model._meta.fields
             if isinstance(f, models.CharField | models.TextField | models.JSONField)
         ]
         for name in HASHES & set(text_fields):
@@ -213,8 +244,16 @@ def test_the_same_reference_links_within_an_organisation_only(impact_geography, 
         dataset_name="Copy",
     )
     services.upload_confirm(upload=other, user=cast.outsider)
-    ours = set(Record.objects.filter(dataset__organisation=cast.organisation).values_list("person_key", flat=True))
-    theirs = set(Record.objects.filter(dataset__organisation=cast.other_organisation).values_list("person_key", flat=True))
+    ours = set(
+        Record.objects.filter(dataset__organisation=cast.organisation).values_list(
+            "person_key", flat=True
+        )
+    )
+    theirs = set(
+        Record.objects.filter(dataset__organisation=cast.other_organisation).values_list(
+            "person_key", flat=True
+        )
+    )
     assert ours - {""} and theirs - {""}
     assert not (ours - {""}) & (theirs - {""})
 
@@ -250,7 +289,9 @@ def test_choices_are_remembered_next_time(impact_geography, cast):
     upload = services.upload_remap(upload=upload, mapping=mapping)
     services.upload_confirm(upload=upload, user=cast.owner)
     remembered = dict(
-        ColumnChoice.objects.filter(organisation=cast.organisation).values_list("column_key", "field")
+        ColumnChoice.objects.filter(organisation=cast.organisation).values_list(
+            "column_key", "field"
+        )
     )
     assert remembered[column_key("Referred by")] == ""
     assert remembered[column_key("Visit date")] == "contact_date"
@@ -268,7 +309,9 @@ def test_a_chosen_scale_changes_what_is_out_of_scale(impact_geography, cast):
         upload=upload, mapping=upload.mapping, scale=(Decimal(0), Decimal(20))
     )
     assert "outcome_out_of_scale" not in {r["check"] for r in upload.report}
-    upload = services.upload_remap(upload=upload, mapping=upload.mapping, scale=(Decimal(1), Decimal(5)))
+    upload = services.upload_remap(
+        upload=upload, mapping=upload.mapping, scale=(Decimal(1), Decimal(5))
+    )
     # Above 5: start scores of C011 (6), C013 (15), C015 (6), C019 (6); end scores of
     # everyone but C015 and C020 (8 people) = 12.
     assert _cells(upload, "outcome_out_of_scale")["count"] == 12
@@ -280,12 +323,17 @@ def test_deleting_a_dataset_removes_every_row(
     upload = services.upload_confirm(upload=_upload(cast, "food_bank_visits.csv"), user=cast.owner)
     kept = services.upload_confirm(
         upload=services.upload_create(
-            organisation=cast.organisation, user=cast.owner,
-            source=FIXTURES / "food_bank_visits.csv", name="food_bank_visits.csv", dataset_name="Kept",
+            organisation=cast.organisation,
+            user=cast.owner,
+            source=FIXTURES / "food_bank_visits.csv",
+            name="food_bank_visits.csv",
+            dataset_name="Kept",
         ),
         user=cast.owner,
     )
-    waiting = _upload(cast, "food_bank_visits_april_2026.csv", dataset=upload.dataset, dataset_name="")
+    waiting = _upload(
+        cast, "food_bank_visits_april_2026.csv", dataset=upload.dataset, dataset_name=""
+    )
     held = waiting.held_path
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.dataset_delete(dataset=upload.dataset)

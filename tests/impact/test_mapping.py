@@ -21,7 +21,10 @@ TODAY = date(2026, 1, 31)
 
 def suggest(columns: dict, organisation=None):
     found = mapping_suggest(
-        headers=list(columns), columns=list(columns.values()), organisation=organisation, today=TODAY
+        headers=list(columns),
+        columns=list(columns.values()),
+        organisation=organisation,
+        today=TODAY,
     )
     return {s.title: s.field for s in found}
 
@@ -53,7 +56,9 @@ def test_titles_and_synonyms(title, values, field):
 
 
 def test_values_alone_suggest_dates_and_postcodes():
-    found = suggest({"When?": ["01/04/2025", "02/04/2025"], "Where": ["B11 1AA", "B12 0AE", "B1 1AA"]})
+    found = suggest(
+        {"When?": ["01/04/2025", "02/04/2025"], "Where": ["B11 1AA", "B12 0AE", "B1 1AA"]}
+    )
     assert found == {"When?": "contact_date", "Where": "postcode"}
 
 
@@ -62,8 +67,15 @@ def test_a_title_whose_values_do_not_fit_is_not_suggested():
 
 
 def test_each_field_once_except_number_of_people():
-    found = suggest({"Date": ["01/04/2025"], "Visit date": ["02/04/2025"], "Adults": ["1"], "Children": ["2"]})
-    assert found == {"Date": "contact_date", "Visit date": "", "Adults": "people_count", "Children": "people_count"}
+    found = suggest(
+        {"Date": ["01/04/2025"], "Visit date": ["02/04/2025"], "Adults": ["1"], "Children": ["2"]}
+    )
+    assert found == {
+        "Date": "contact_date",
+        "Visit date": "",
+        "Adults": "people_count",
+        "Children": "people_count",
+    }
 
 
 def test_personal_columns_are_never_suggested():
@@ -73,24 +85,35 @@ def test_personal_columns_are_never_suggested():
 
 def test_validation_refuses_personal_columns_and_a_field_twice():
     columns = {"Full name": ["Amina Khan"], "Date": ["01/04/2025"], "When": ["02/04/2025"]}
-    suggestions = mapping_suggest(headers=list(columns), columns=list(columns.values()), organisation=None, today=TODAY)
+    suggestions = mapping_suggest(
+        headers=list(columns), columns=list(columns.values()), organisation=None, today=TODAY
+    )
     with pytest.raises(MappingError, match="'Full name' looks like it holds people's names"):
         mapping_validate({"Full name": "person_ref"}, suggestions)
     with pytest.raises(MappingError, match="Both 'Date' and 'When'"):
         mapping_validate({"Date": "contact_date", "When": "contact_date"}, suggestions)
     with pytest.raises(MappingError, match="no column called 'Nope'"):
         mapping_validate({"Nope": "service"}, suggestions)
-    assert mapping_validate({"Date": "contact_date", "When": ""}, suggestions) == {"Date": "contact_date"}
+    assert mapping_validate({"Date": "contact_date", "When": ""}, suggestions) == {
+        "Date": "contact_date"
+    }
 
 
 @pytest.mark.django_db
 def test_remembered_choices_win_next_time(cast):
     columns = {"Visit date": ["01/04/2025"], "Project": ["Food"], "Team": ["Red"]}
-    first = mapping_suggest(headers=list(columns), columns=list(columns.values()), organisation=cast.organisation, today=TODAY)
+    first = mapping_suggest(
+        headers=list(columns),
+        columns=list(columns.values()),
+        organisation=cast.organisation,
+        today=TODAY,
+    )
     assert mapping_from(first) == {"Visit date": "contact_date", "Project": "service"}
     mapping_remember(
-        organisation=cast.organisation, headers=list(columns),
-        mapping={"Team": "service"}, personal=set(),
+        organisation=cast.organisation,
+        headers=list(columns),
+        mapping={"Team": "service"},
+        personal=set(),
     )
     again = suggest(columns, organisation=cast.organisation)
     assert again == {"Visit date": "", "Project": "", "Team": "service"}

@@ -29,11 +29,15 @@ TODAY = date(2026, 1, 31)
         ("Home address", [], "address"),
         ("Where", ["12 High Street", "3a Stratford Road", "7 Ladypool Road"], "address"),
         ("Case notes", [], "notes"),
-        ("Other", [
-            "Came with the children after school, needed nappies and baby food.",
-            "Universal Credit payment delayed again; talked through the options.",
-            "Gas meter on emergency credit, gave a fuel voucher and a leaflet.",
-        ], "notes"),
+        (
+            "Other",
+            [
+                "Came with the children after school, needed nappies and baby food.",
+                "Universal Credit payment delayed again; talked through the options.",
+                "Gas meter on emergency credit, gave a fuel voucher and a leaflet.",
+            ],
+            "notes",
+        ),
         ("DOB", [], "date_of_birth"),
         ("Born on", ["02/11/1958", "14/02/1986", "30/07/1992"], "date_of_birth"),
     ],
@@ -69,8 +73,14 @@ def test_personal_columns_may_only_be_not_stored_except_dates_of_birth():
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("me@example.com", "email"), ("call 07700 900123", "phone"), ("AB 12 34 56 C", "nino"),
-     ("Food parcel", None), ("10001", None), ("B11 1AA", None)],
+    [
+        ("me@example.com", "email"),
+        ("call 07700 900123", "phone"),
+        ("AB 12 34 56 C", "nino"),
+        ("Food parcel", None),
+        ("10001", None),
+        ("B11 1AA", None),
+    ],
 )
 def test_personal_values(value, kind):
     assert privacy.value_personal_kind(value) == kind

@@ -10,8 +10,6 @@ from pypdf import PdfReader
 from tests.impact.dashboard_data import make_small_dataset
 from tests.organisations.people import make_cast
 
-pytestmark = pytest.mark.urls("tests.impact.dashboard_data")
-
 
 @pytest.fixture
 def cast(db):

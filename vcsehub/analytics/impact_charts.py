@@ -91,7 +91,7 @@ def month_chart_svg(
     slot = plot_w / max(len(months), 1)
     bar_w = slot * 0.38
     label_every = max(1, math.ceil(len(months) / 12))
-    font = 11 if len(months) <= 12 else 9
+    font = 13 if len(months) <= 12 else 10
     parts = []
     for i, month in enumerate(months):
         x0 = left + slot * i + slot * 0.1
@@ -160,14 +160,14 @@ def hbar_chart_svg(
     title: str,
     description: str,
     id_prefix: str = "hbars",
-    width: int = 560,
-    label_width: int = 190,
+    width: int = 520,
+    label_width: int = 180,
     maximum: float | None = None,
     note: str = "",
 ) -> str:
     """One labelled bar per row, its figure printed after it."""
     prefix = _prefix(id_prefix, "hbars")
-    row_h, top = 26, 8
+    row_h, top = 28, 8
     text_room = 110
     plot_w = width - label_width - text_room
     biggest = maximum or max([b.value or 0 for b in bars] + [1])
@@ -178,7 +178,7 @@ def hbar_chart_svg(
         y = top + row_h * i
         label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" font-size="12">'
+            f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end" font-size="13">'
             f"{escape(label)}</text>"
         )
         length = plot_w * (bar.value or 0) / biggest if biggest else 0
@@ -189,7 +189,7 @@ def hbar_chart_svg(
                 f"<title>{escape(bar.label)}: {escape(bar.text)}</title></rect>"
             )
         parts.append(
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" font-size="12">'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 18}" font-size="13">'
             f"{escape(bar.text)}</text>"
         )
     axis = (
@@ -201,15 +201,19 @@ def hbar_chart_svg(
         if note
         else ""
     )
-    return _open(prefix, width, height, title, description) + axis + "".join(parts) + tail + "</svg>"
+    return (
+        _open(prefix, width, height, title, description) + axis + "".join(parts) + tail + "</svg>"
+    )
 
 
-def count_bars(
-    rows: Sequence[tuple[str, SafeCount]], *, threshold: int
-) -> tuple[list[Bar], str]:
+def count_bars(rows: Sequence[tuple[str, SafeCount]], *, threshold: int) -> tuple[list[Bar], str]:
     """Bars for counts that may be hidden, and the note explaining the markers."""
     bars = [
-        Bar(label, count.value if count.shown else None, count.display if count.shown else count.short)
+        Bar(
+            label,
+            count.value if count.shown else None,
+            count.display if count.shown else count.short,
+        )
         for label, count in rows
     ]
     return bars, _legend_note([c for _, c in rows], threshold)

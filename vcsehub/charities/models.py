@@ -265,3 +265,30 @@ class CharitySearchIndex(models.Model):
 
     def __str__(self) -> str:
         return self.search_text
+
+
+class SavedQuestion(models.Model):
+    """A question a user saved: a filtered search or an area profile, kept as its definition.
+
+    The answer is worked out again each time the page is opened, so it follows the data:
+    when a register is imported again, the saved question shows the new figures.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", "Search of the charity registers"
+        AREA = "area", "Charity profile of an area"
+
+    slug = models.SlugField(max_length=40, unique=True, help_text="the public address")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    params = models.JSONField(default=dict, help_text="the filters, or the area code")
+    owner = models.ForeignKey(
+        "organisations.User", on_delete=models.CASCADE, related_name="saved_questions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

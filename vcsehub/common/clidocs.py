@@ -20,7 +20,7 @@ from pathlib import Path
 from config.env import BASE_DIR
 
 # The VCSE Hub commands documented, in this order; those not (yet) installed are left out.
-COMMANDS = ("up", "import", "imports", "org", "token")
+COMMANDS = ("up", "import", "imports", "org", "token", "impact", "grants_import_file")
 HELP_WIDTH = 88
 DOCS_DIR = BASE_DIR / "docs"
 REGENERATE = "python -m vcsehub.common.clidocs"

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
-from vcsehub.grants.models import Grant, StandardDocument, ValidationIssue
+from vcsehub.geography.models import Area, AreaType
+from vcsehub.grants.models import (
+    Dataset,
+    Funder,
+    Grant,
+    GrantPurpose,
+    StandardDocument,
+    ValidationIssue,
+)
 from vcsehub.grants.schema import GrantSchema
 from vcsehub.grants.validation import SchemaValidator
 from vcsehub.sources.errors import DataError
@@ -86,3 +97,341 @@ def validation_issues_for_run(*, run_id: int) -> list[ValidationIssue]:
 
 def grants_for_dataset(*, identifier: str) -> QuerySet[Grant]:
     return Grant.objects.filter(dataset__identifier=identifier)
+
+
+# -- Funders, recipients, areas: reads behind the grants pages and API (h10) -----------------
+# These return grouped rows straight from the database, one line per (group, currency):
+# GBP is never added to another currency. vcsehub.analytics.grants turns them into tables.
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: Any  # None (or "") when the grant has no value for the grouping
+    currency: str
+    grants: int
+    total: Decimal
+
+
+GROUPINGS = {
+    "year": "award_year",
+    "band": "recipient_income_band",
+    "lad": "place_lad",
+    "ward": "place_ward",
+    "imd2019": "place_imd2019_decile",
+    "imd2025": "place_imd2025_decile",
+    "recipient": "recipient_org_id",
+    "funder": "funder_org_id",
+    "method": "place_method",
+    "dataset": "dataset__identifier",
+}
+
+
+def grants_grouped(*, grants: QuerySet[Grant], by: str) -> list[GroupRow]:
+    """Number and total of grants per group and currency (see GROUPINGS for `by`)."""
+    column = GROUPINGS[by]
+    if by == "year":
+        grants = grants.annotate(award_year=ExtractYear("award_date"))
+    rows = (
+        grants.order_by()
+        .values(column, "currency")
+        .annotate(n=Count("id"), total=Sum("amount_awarded"))
+        .values_list(column, "currency", "n", "total")
+    )
+    return [GroupRow(key, currency, n, total) for key, currency, n, total in rows]
+
+
+def grants_by_programme(*, grants: QuerySet[Grant]) -> list[GroupRow]:
+    """Grouped by the first programme's title (or code); None when no programme is given."""
+    found: dict[tuple, list] = {}
+    for programmes, currency, amount in grants.values_list(
+        "programmes", "currency", "amount_awarded"
+    ).iterator(chunk_size=5000):
+        first = programmes[0] if programmes else {}
+        key = (first.get("title") or first.get("code") or None, currency)
+        entry = found.setdefault(key, [0, Decimal(0)])
+        entry[0] += 1
+        entry[1] += amount
+    return [GroupRow(k[0], k[1], n, total) for k, (n, total) in found.items()]
+
+
+def grant_amounts(*, grants: QuerySet[Grant], currency: str = "GBP") -> list[Decimal]:
+    """Every amount in one currency, smallest first (for medians and ranges)."""
+    return list(
+        grants.filter(currency=currency)
+        .order_by("amount_awarded")
+        .values_list("amount_awarded", flat=True)
+    )
+
+
+def grant_dates(*, grants: QuerySet[Grant]) -> tuple[Any, Any, int]:
+    """(first award date, last award date, grants with no award date)."""
+    found = grants.aggregate(first=Min("award_date"), last=Max("award_date"))
+    return found["first"], found["last"], grants.filter(award_date__isnull=True).count()
+
+
+def recipient_names(*, grants: QuerySet[Grant], org_ids: Iterable[str]) -> dict[str, str]:
+    """Recipient org-id → the name the most recent grant gives it."""
+    names: dict[str, str] = {}
+    wanted = [o for o in org_ids if o]
+    for start in range(0, len(wanted), 500):
+        for org_id, name in (
+            grants.filter(recipient_org_id__in=wanted[start : start + 500])
+            .order_by("award_date", "id")
+            .values_list("recipient_org_id", "recipient_name")
+        ):
+            names[org_id] = name
+    return names
+
+
+@dataclass(frozen=True)
+class FunderLoaded:
+    org_id: str
+    name: str
+    grants: int
+    totals: list[CurrencyTotal]
+    first_date: Any
+    last_date: Any
+
+
+def funders_loaded(*, query: str = "") -> list[FunderLoaded]:
+    """Every funder with grants loaded (or those whose name or org-id contains `query`)."""
+    grants = Grant.objects.exclude(funder_org_id="")
+    if query:
+        grants = grants.filter(Q(funder_name__icontains=query) | Q(funder_org_id__iexact=query))
+    rows = (
+        grants.order_by()
+        .values("funder_org_id", "currency")
+        .annotate(
+            n=Count("id"),
+            total=Sum("amount_awarded"),
+            first=Min("award_date"),
+            last=Max("award_date"),
+            name=Max("funder_name"),
+        )
+    )
+    by_funder: dict[str, dict] = {}
+    for r in rows:
+        entry = by_funder.setdefault(
+            r["funder_org_id"],
+            {"name": r["name"], "n": 0, "totals": [], "first": r["first"], "last": r["last"]},
+        )
+        entry["n"] += r["n"]
+        entry["totals"].append(CurrencyTotal(r["currency"], r["n"], r["total"]))
+        if r["first"] and (entry["first"] is None or r["first"] < entry["first"]):
+            entry["first"] = r["first"]
+        if r["last"] and (entry["last"] is None or r["last"] > entry["last"]):
+            entry["last"] = r["last"]
+    names = dict(Funder.objects.filter(org_id__in=list(by_funder)).values_list("org_id", "name"))
+    funders = [
+        FunderLoaded(
+            org_id=org_id,
+            name=names.get(org_id) or e["name"] or org_id,
+            grants=e["n"],
+            totals=sorted(e["totals"], key=lambda t: (t.currency != "GBP", t.currency)),
+            first_date=e["first"],
+            last_date=e["last"],
+        )
+        for org_id, e in by_funder.items()
+    ]
+    return sorted(funders, key=lambda f: f.name.lower())
+
+
+def funder_get(*, org_id: str) -> Funder | None:
+    return Funder.objects.filter(org_id=org_id).first()
+
+
+def funder_grants(*, org_id: str) -> QuerySet[Grant]:
+    return Grant.objects.filter(funder_org_id=org_id)
+
+
+def datasets_for_grants(*, grants: QuerySet[Grant]) -> list[Dataset]:
+    """The files these grants came from, each with its licence and last import run."""
+    ids = grants.order_by().values_list("dataset_id", flat=True).distinct()
+    return list(
+        Dataset.objects.filter(id__in=ids).select_related("last_run", "publisher").order_by("title")
+    )
+
+
+def datasets_loaded() -> list[Dataset]:
+    return list(
+        Dataset.objects.filter(last_run__isnull=False)
+        .select_related("last_run", "publisher")
+        .annotate(grant_count=Count("grants"))
+        .order_by("title", "identifier")
+    )
+
+
+def recipients_search(*, query: str, limit: int = 50) -> list[tuple[str, str, int]]:
+    """(org-id, name, grants) of recipient organisations whose name contains `query`."""
+    if not query:
+        return []
+    rows = (
+        Grant.objects.filter(recipient_type="organisation")
+        .exclude(recipient_org_id="")
+        .filter(Q(recipient_name__icontains=query) | Q(recipient_org_id__iexact=query))
+        .order_by()
+        .values("recipient_org_id")
+        .annotate(name=Max("recipient_name"), n=Count("id"))
+        .order_by("-n", "name")[:limit]
+    )
+    return [(r["recipient_org_id"], r["name"], r["n"]) for r in rows]
+
+
+def grants_for_recipient(*, org_id: str) -> QuerySet[Grant]:
+    """Grants to one organisation: by the org-id in the grant, or the register record it was
+    linked to (so a grant filed under a company number is found by the charity number)."""
+    org_id = (org_id or "").strip()
+    if not org_id:
+        return Grant.objects.none()
+    return (
+        Grant.objects.filter(
+            Q(recipient_org_id=org_id) | Q(recipient_register_org_id=org_id),
+            recipient_type="organisation",
+        )
+        .select_related("dataset")
+        .order_by("-award_date", "identifier")
+    )
+
+
+def area_codes_within(*, code: str) -> tuple[Area | None, Q]:
+    """The area with this code, and the condition for grants placed inside it."""
+    area = Area.objects.filter(code=code).order_by("-year").first()
+    if area is None:
+        return None, Q(pk__in=[])
+    if area.type == AreaType.LAD:
+        return area, Q(place_lad=code)
+    if area.type == AreaType.WARD:
+        return area, Q(place_ward=code)
+    if area.type in (AreaType.LSOA11, AreaType.WELSH_LSOA11):
+        return area, Q(place_lsoa11=code)
+    if area.type == AreaType.LSOA21:
+        return area, Q(place_lsoa21=code)
+    field_name = {AreaType.CAUTH: "cauth_code", AreaType.REGION: "region_code"}.get(
+        area.type, "country_code"
+    )
+    lads = Area.objects.filter(type=AreaType.LAD, **{field_name: code}).values_list(
+        "code", flat=True
+    )
+    return area, Q(place_lad__in=list(lads))
+
+
+def grants_in_area(*, code: str) -> tuple[Area | None, QuerySet[Grant]]:
+    area, condition = area_codes_within(code=code)
+    return area, Grant.objects.filter(condition)
+
+
+def area_names(*, codes: Iterable[str]) -> dict[str, str]:
+    wanted = sorted({c for c in codes if c})
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        for code, name in (
+            Area.objects.filter(code__in=wanted[start : start + 500])
+            .order_by("year")
+            .values_list("code", "name")
+        ):
+            names[code] = name
+    return names
+
+
+def funder_names(*, org_ids: Iterable[str]) -> dict[str, str]:
+    wanted = [o for o in org_ids if o]
+    names = dict(Funder.objects.filter(org_id__in=wanted).values_list("org_id", "name"))
+    for org_id in wanted:
+        names.setdefault(org_id, org_id)
+    return names
+
+
+def grants_with_purposes(*, grants: QuerySet[Grant], purposes: Iterable[str]) -> QuerySet[Grant]:
+    """Grants classified under any of these purposes."""
+    return grants.filter(
+        id__in=GrantPurpose.objects.filter(purpose__in=list(purposes)).values("grant_id")
+    )
+
+
+def purposes_of(*, grant_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
+    """grant id → {purpose code: matched words}."""
+    ids = list(grant_ids)
+    found: dict[int, dict[str, list[str]]] = {}
+    for start in range(0, len(ids), 500):
+        for grant_id, purpose, words in GrantPurpose.objects.filter(
+            grant_id__in=ids[start : start + 500]
+        ).values_list("grant_id", "purpose", "words"):
+            found.setdefault(grant_id, {})[purpose] = words
+    return found
+
+
+def overlaps(*, funder_ids: list[str]) -> list[tuple[str, str, str, int, Decimal]]:
+    """(recipient org-id, funder org-id, currency, grants, total) for recipients that more
+    than one of these funders funded."""
+    base = Grant.objects.filter(
+        funder_org_id__in=funder_ids, recipient_type="organisation"
+    ).exclude(recipient_org_id="")
+    shared = (
+        base.order_by()
+        .values("recipient_org_id")
+        .annotate(funders=Count("funder_org_id", distinct=True))
+        .filter(funders__gt=1)
+        .values("recipient_org_id")
+    )
+    rows = (
+        base.filter(recipient_org_id__in=shared)
+        .order_by()
+        .values("recipient_org_id", "funder_org_id", "currency")
+        .annotate(n=Count("id"), total=Sum("amount_awarded"))
+        .values_list("recipient_org_id", "funder_org_id", "currency", "n", "total")
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class FinderGrant:
+    id: int
+    funder_org_id: str
+    funder_name: str
+    title: str
+    recipient_name: str
+    amount: Decimal
+    currency: str
+    award_date: Any
+    place_lad: str
+    income_band: str
+
+
+def finder_grants(
+    *, purposes: Iterable[str], income_band: str = "", lad_code: str = ""
+) -> list[FinderGrant]:
+    """Grants of any of these purposes, to recipients of this size band, placed in this area."""
+    grants = grants_with_purposes(grants=Grant.objects.all(), purposes=purposes)
+    if income_band:
+        grants = grants.filter(recipient_income_band=income_band)
+    if lad_code:
+        grants = grants.filter(place_lad=lad_code)
+    rows = grants.order_by().values_list(
+        "id",
+        "funder_org_id",
+        "funder_name",
+        "title",
+        "recipient_name",
+        "amount_awarded",
+        "currency",
+        "award_date",
+        "place_lad",
+        "recipient_income_band",
+    )
+    return [FinderGrant(*row) for row in rows.iterator(chunk_size=5000)]
+
+
+def lads_with_grants() -> list[tuple[str, str, int]]:
+    """(code, name, grants) of every local authority with grants placed in it, A to Z."""
+    counts = dict(
+        Grant.objects.exclude(place_lad="")
+        .order_by()
+        .values("place_lad")
+        .annotate(n=Count("id"))
+        .values_list("place_lad", "n")
+    )
+    names = area_names(codes=counts)
+    return sorted(
+        ((code, names.get(code, code), n) for code, n in counts.items()),
+        key=lambda row: row[1].lower(),
+    )

@@ -9,9 +9,14 @@ they show the same figures. A hidden count is never in it: only its marker.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Max
 
 from vcsehub.analytics import impact as fig
 from vcsehub.analytics.disclosure import (
@@ -26,8 +31,11 @@ from vcsehub.analytics.disclosure import (
 from vcsehub.geography import area_selectors as geo
 from vcsehub.geography.models import Area, AreaType
 from vcsehub.impact.models import Dataset, Record, Upload
+from vcsehub.sources.models import ImportRun
 from vcsehub.sources.registry import Source, get_source
 from vcsehub.sources.selectors import import_runs_latest_success
+
+CACHE_SECONDS = 24 * 60 * 60
 
 EDITION_SPECS = {spec.edition.key: spec for spec in geo.EDITIONS}
 DEFAULT_EDITION = "imd2025"
@@ -50,9 +58,20 @@ ROW_FIELDS = (
     "imd2025_decile",
     "id",
 )
-MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)
@@ -250,7 +269,12 @@ class _Builder:
         excluded = self._excluded_no_person()
         if self.undated_left_out:
             excluded += _reasons(
-                [("records with no date: they cannot be placed in the period chosen", self.undated_left_out)],
+                [
+                    (
+                        "records with no date: they cannot be placed in the period chosen",
+                        self.undated_left_out,
+                    )
+                ],
                 self.t,
             )
         return self._base(
@@ -379,7 +403,11 @@ class _Builder:
         rows = [
             {
                 "key": str(d),
-                "label": "1 (most deprived 10%)" if d == 1 else "10 (least deprived 10%)" if d == 10 else str(d),
+                "label": "1 (most deprived 10%)"
+                if d == 1
+                else "10 (least deprived 10%)"
+                if d == 10
+                else str(d),
                 "count": _cell(safe[str(d)]),
                 "share": _share(safe[str(d)], n),
             }
@@ -428,7 +456,10 @@ class _Builder:
             missing=_reasons(
                 [
                     ("no usable postcode", reach.no_postcode),
-                    (f"postcode outside {edition.nation} or its area has no {edition.label} decile", reach.no_decile),
+                    (
+                        f"postcode outside {edition.nation} or its area has no {edition.label} decile",
+                        reach.no_decile,
+                    ),
                 ],
                 self.t,
             ),
@@ -578,8 +609,10 @@ class _Builder:
         tables = []
         for field_name, label in fig.WHO_FIELDS.items():
             counts, not_recorded = fig.who(self.people, field_name=field_name)
-            is_mapped = field_name in mapped or bool(counts) or (
-                field_name == "age_band" and {"age", "date_of_birth"} & mapped
+            is_mapped = (
+                field_name in mapped
+                or bool(counts)
+                or (field_name == "age_band" and {"age", "date_of_birth"} & mapped)
             )
             if not is_mapped:
                 continue
@@ -630,7 +663,9 @@ class _Builder:
     def outcomes(self) -> dict:
         result = fig.outcomes(self.people)
         dataset = self.dataset
-        values = {band: n for band, n in zip(fig.OUTCOME_BANDS, (result.improved, result.same, result.worse), strict=True)}
+        values = dict(
+            zip(fig.OUTCOME_BANDS, (result.improved, result.same, result.worse), strict=True)
+        )
         values["n"] = result.n
         rows, total, safe = _table(
             keys_labels=[(b, b) for b in fig.OUTCOME_BANDS],
@@ -641,7 +676,7 @@ class _Builder:
         )
         mean = safe_mean(result.changes, threshold=self.t)
         available = result.n > 0 or result.one_score_only > 0
-        label = dataset.outcome_label or "the outcome score"
+        label = f"“{dataset.outcome_label}”" if dataset.outcome_label else "the outcome score"
         scale = ""
         if dataset.outcome_scale_min is not None and dataset.outcome_scale_max is not None:
             scale = f" on a scale of {_num(dataset.outcome_scale_min)} to {_num(dataset.outcome_scale_max)}"
@@ -673,7 +708,9 @@ class _Builder:
             rows=rows,
             total=total,
             n=_cell(safe["n"]),
-            missing=_reasons([("only one of the two scores recorded", result.one_score_only)], self.t),
+            missing=_reasons(
+                [("only one of the two scores recorded", result.one_score_only)], self.t
+            ),
             excluded=self._excluded_no_person(),
             summary=summary,
             available=available,
@@ -706,7 +743,7 @@ class _Builder:
         rows = [
             {"label": label, "count": _cell(safe_count(n, threshold=t))} for label, n in file_rows
         ]
-        status_values = {reason: n for reason, n in sorted(dq.postcode_status.items())}
+        status_values = dict(sorted(dq.postcode_status.items()))
         status_values["all"] = self.people.contacts
         safe_status = suppress(status_values, [("all", list(dq.postcode_status))], threshold=t)
         counted_rows = [
@@ -717,15 +754,22 @@ class _Builder:
             for reason in sorted(dq.postcode_status)
         ]
         counted_rows += [
-            {"label": label, "count": _cell(safe_count(n, threshold=t))} for label, n in other_counts
+            {"label": label, "count": _cell(safe_count(n, threshold=t))}
+            for label, n in other_counts
         ]
         read = safe_count(dq.rows_read, threshold=t)
         stored = safe_count(dq.rows_stored, threshold=t)
-        summary = (
-            f"{read.display} rows were read from {dq.uploads} file{'s' if dq.uploads != 1 else ''}; "
-            f"{stored.display} were stored. "
-            f"{safe_share(stored, read).display} of rows could be used."
-        )
+        files = f"{dq.uploads} file{'s' if dq.uploads != 1 else ''}"
+        used = safe_share(stored, read)
+        if not dq.rows_read:
+            summary = f"No row counts were recorded for the {files} of this dataset."
+        elif used.value is None:
+            summary = f"{read.display} rows were read from {files}; {stored.display} were stored."
+        else:
+            summary = (
+                f"{read.display} rows were read from {files}; {stored.display} were stored "
+                f"({used.display})."
+            )
         return self._base(
             id="data_quality",
             title="Data quality",
@@ -784,10 +828,58 @@ def dataset_editions() -> list[dict]:
     return [{"key": key, "label": spec.edition.label} for key, spec in EDITION_SPECS.items()]
 
 
+def _cache_key(dataset: Dataset, period: Period, edition: str) -> str:
+    """Changes whenever anything the figures depend on changes: the records, the uploads,
+    the dataset's settings, the minimum count, or any import of open data."""
+    records = Record.objects.filter(dataset=dataset).aggregate(n=Count("id"), last=Max("id"))
+    uploads = Upload.objects.filter(dataset=dataset).aggregate(
+        n=Count("id"), last=Max("confirmed_at")
+    )
+    last_import = ImportRun.objects.aggregate(last=Max("id"))["last"]
+    parts = [
+        dataset.pk,
+        dataset.created_at,
+        dataset.name,
+        dataset.organisation.name,
+        dataset.mapping,
+        dataset.outcome_label,
+        str(dataset.outcome_scale_min),
+        str(dataset.outcome_scale_max),
+        records,
+        uploads,
+        last_import,
+        min_display_count(),
+        period.start,
+        period.end,
+        edition,
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+    return f"impact-dashboard:{dataset.pk}:{digest}"
+
+
 def dashboard_figures(
     dataset: Dataset, *, period: Period | None = None, edition: str = DEFAULT_EDITION
 ) -> dict:
-    """Every dashboard figure of the dataset, disclosure-controlled and JSON-ready."""
+    """Every dashboard figure of the dataset, disclosure-controlled and JSON-ready.
+
+    Kept in the cache until the records, uploads, dataset settings, minimum count or open
+    data change (the figures are aggregates only: no record is cached).
+    """
+    period = period or Period()
+    if edition not in EDITION_SPECS:
+        raise ValueError(f"Unknown deprivation edition {edition!r}.")
+    key = _cache_key(dataset, period, edition)
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard_figures_uncached(dataset, period=period, edition=edition)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def dashboard_figures_uncached(
+    dataset: Dataset, *, period: Period | None = None, edition: str = DEFAULT_EDITION
+) -> dict:
+    """The figures computed from the records (what `dashboard_figures` caches)."""
     period = period or Period()
     b = _Builder(dataset, period, edition)
     dates = [r.contact_date for r in b.rows if r.contact_date is not None]
@@ -839,9 +931,6 @@ def dashboard_figures(
         "editions": dataset_editions(),
         "data_date": b.data_date,
         "figures": figures,
-        "sources": _sources(
-            [*sorted(postcode_runs), *b.sources, "ons-area-codes"]
-        ),
+        "sources": _sources([*sorted(postcode_runs), *b.sources, "ons-area-codes"]),
     }
     return _jsonable(result)
-

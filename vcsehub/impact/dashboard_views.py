@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from vcsehub.common.safe_csv import csv_response
 from vcsehub.impact import report as rep
-from vcsehub.impact.dashboard import EDITION_SPECS, DEFAULT_EDITION, Period, dashboard_figures
+from vcsehub.impact.dashboard import DEFAULT_EDITION, EDITION_SPECS, Period, dashboard_figures
 from vcsehub.impact.models import Dataset
 from vcsehub.sharing.access import Need, organisation_for_user_or_404
 
@@ -35,7 +35,10 @@ class PeriodForm(forms.Form):
     edition = forms.ChoiceField(
         label="Deprivation index",
         required=False,
-        choices=[(key, spec.edition.title + f" ({spec.edition.label})") for key, spec in reversed(EDITION_SPECS.items())],
+        choices=[
+            (key, spec.edition.title + f" ({spec.edition.label})")
+            for key, spec in reversed(EDITION_SPECS.items())
+        ],
         help_text="Which edition of the English Indices of Deprivation to compare with.",
     )
 

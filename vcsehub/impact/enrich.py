@@ -15,7 +15,13 @@ from typing import Any
 from vcsehub.geography.lookup import postcodes_lookup
 from vcsehub.impact.values import is_blank, text_of
 
-FOUND, INVALID, TERMINATED, NOT_FOUND, MISSING = "found", "invalid", "terminated", "not_found", "missing"
+FOUND, INVALID, TERMINATED, NOT_FOUND, MISSING = (
+    "found",
+    "invalid",
+    "terminated",
+    "not_found",
+    "missing",
+)
 AREA_FIELDS = ("lsoa11", "lsoa21", "ward_code", "lad_code", "imd2019_decile", "imd2025_decile")
 
 

@@ -68,7 +68,9 @@ class MappingForm(forms.Form):
         label="Highest possible score", required=False, max_digits=8, decimal_places=2
     )
 
-    def __init__(self, *args, columns: list[ColumnSuggestion], sheets: list[str], sheet: str, **kwargs):
+    def __init__(
+        self, *args, columns: list[ColumnSuggestion], sheets: list[str], sheet: str, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.columns = columns
         for column in columns:
@@ -119,10 +121,18 @@ class MappingForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    first_start = forms.DateField(label="First period: from", widget=forms.DateInput(attrs={"type": "date"}))
-    first_end = forms.DateField(label="First period: to", widget=forms.DateInput(attrs={"type": "date"}))
-    second_start = forms.DateField(label="Second period: from", widget=forms.DateInput(attrs={"type": "date"}))
-    second_end = forms.DateField(label="Second period: to", widget=forms.DateInput(attrs={"type": "date"}))
+    first_start = forms.DateField(
+        label="First period: from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first_end = forms.DateField(
+        label="First period: to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    second_start = forms.DateField(
+        label="Second period: from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    second_end = forms.DateField(
+        label="Second period: to", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

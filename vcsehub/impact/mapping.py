@@ -34,54 +34,171 @@ MULTI_COLUMN_FIELDS = {Field.PEOPLE_COUNT.value}
 
 SYNONYMS: dict[str, set[str]] = {
     Field.CONTACT_DATE: {
-        "date", "visit date", "date of visit", "contact date", "date of contact", "session date",
-        "attendance date", "date attended", "appointment date", "date seen", "visit", "visited",
-        "when", "date of session", "date of appointment", "day",
+        "date",
+        "visit date",
+        "date of visit",
+        "contact date",
+        "date of contact",
+        "session date",
+        "attendance date",
+        "date attended",
+        "appointment date",
+        "date seen",
+        "visit",
+        "visited",
+        "when",
+        "date of session",
+        "date of appointment",
+        "day",
     },
     Field.PERSON_REF: {
-        "client id", "client ref", "client reference", "client no", "client number", "case no",
-        "case number", "case ref", "case reference", "case id", "person id", "person ref",
-        "member id", "member no", "member number", "customer id", "customer ref", "id",
-        "ref", "reference", "household id", "household ref", "service user id", "su id",
-        "beneficiary id", "participant id", "user id", "unique id", "record id", "client",
+        "client id",
+        "client ref",
+        "client reference",
+        "client no",
+        "client number",
+        "case no",
+        "case number",
+        "case ref",
+        "case reference",
+        "case id",
+        "person id",
+        "person ref",
+        "member id",
+        "member no",
+        "member number",
+        "customer id",
+        "customer ref",
+        "id",
+        "ref",
+        "reference",
+        "household id",
+        "household ref",
+        "service user id",
+        "su id",
+        "beneficiary id",
+        "participant id",
+        "user id",
+        "unique id",
+        "record id",
+        "client",
     },
     Field.POSTCODE: {"postcode", "post code", "postal code", "pcode", "p code", "home postcode"},
-    Field.AGE: {"age", "age years", "age at visit", "age in years", "age at contact", "age last birthday"},
+    Field.AGE: {
+        "age",
+        "age years",
+        "age at visit",
+        "age in years",
+        "age at contact",
+        "age last birthday",
+    },
     Field.DATE_OF_BIRTH: {"dob", "d o b", "date of birth", "birth date", "birthdate", "birthday"},
     Field.GENDER: {"gender", "sex", "gender identity"},
-    Field.ETHNICITY: {"ethnicity", "ethnic group", "ethnic origin", "ethnic background", "ethnicity group"},
+    Field.ETHNICITY: {
+        "ethnicity",
+        "ethnic group",
+        "ethnic origin",
+        "ethnic background",
+        "ethnicity group",
+    },
     Field.DISABILITY: {
-        "disability", "disabled", "has disability", "has a disability", "disability status",
-        "long term health condition", "health condition",
+        "disability",
+        "disabled",
+        "has disability",
+        "has a disability",
+        "disability status",
+        "long term health condition",
+        "health condition",
     },
     Field.SERVICE: {
-        "service", "activity", "session", "service type", "type of support", "support",
-        "project", "programme", "service used", "support type", "type of service",
-        "support given", "session type", "activity type",
+        "service",
+        "activity",
+        "session",
+        "service type",
+        "type of support",
+        "support",
+        "project",
+        "programme",
+        "service used",
+        "support type",
+        "type of service",
+        "support given",
+        "session type",
+        "activity type",
     },
     Field.REFERRAL_SOURCE: {
-        "referred by", "referral source", "referral", "referrer", "referral agency",
-        "source of referral", "referral from", "referring agency", "referral route", "how heard",
+        "referred by",
+        "referral source",
+        "referral",
+        "referrer",
+        "referral agency",
+        "source of referral",
+        "referral from",
+        "referring agency",
+        "referral route",
+        "how heard",
     },
     Field.PEOPLE_COUNT: {
-        "adults", "children", "number of people", "household size", "people", "no of adults",
-        "no of children", "number of adults", "number of children", "number in household",
-        "dependants", "attendees", "household", "people in household", "kids", "under 18s",
+        "adults",
+        "children",
+        "number of people",
+        "household size",
+        "people",
+        "no of adults",
+        "no of children",
+        "number of adults",
+        "number of children",
+        "number in household",
+        "dependants",
+        "attendees",
+        "household",
+        "people in household",
+        "kids",
+        "under 18s",
     },
     Field.OUTCOME_BEFORE: {
-        "score at start", "start score", "before", "score before", "baseline", "baseline score",
-        "initial score", "pre score", "first score", "score start", "entry score", "score in",
+        "score at start",
+        "start score",
+        "before",
+        "score before",
+        "baseline",
+        "baseline score",
+        "initial score",
+        "pre score",
+        "first score",
+        "score start",
+        "entry score",
+        "score in",
     },
     Field.OUTCOME_AFTER: {
-        "score at end", "end score", "after", "score after", "final score", "post score",
-        "exit score", "last score", "score end", "follow up score", "score out",
+        "score at end",
+        "end score",
+        "after",
+        "score after",
+        "final score",
+        "post score",
+        "exit score",
+        "last score",
+        "score end",
+        "follow up score",
+        "score out",
     },
 }
 _BEFORE_WORDS = {"start", "before", "baseline", "initial", "pre", "entry", "first"}
 _AFTER_WORDS = {"end", "after", "final", "post", "exit", "last", "follow"}
 _SCORE_WORDS = {"score", "rating", "wellbeing", "outcome", "scale", "measure", "confidence"}
 _REF_WORDS = {"id", "ref", "reference", "no", "number", "code"}
-_REF_OWNERS = {"client", "case", "person", "member", "customer", "household", "user", "participant", "beneficiary"}
+_REF_OWNERS = {
+    "client",
+    "case",
+    "person",
+    "member",
+    "customer",
+    "household",
+    "user",
+    "participant",
+    "beneficiary",
+}
 COMMON_SCALES = ((1, 5), (0, 5), (1, 7), (1, 10), (0, 10), (0, 100))
 _SCALE_IN_TITLE = re.compile(r"(\d+)\s*(?:-|to|–)\s*(\d+)")
 _OUT_OF = re.compile(r"out of (\d+)|/\s*(\d+)")
@@ -255,7 +372,9 @@ class MappingError(ValueError):
     """A mapping that cannot be used; the message says why in plain words."""
 
 
-def mapping_validate(mapping: dict[str, str], suggestions: Sequence[ColumnSuggestion]) -> dict[str, str]:
+def mapping_validate(
+    mapping: dict[str, str], suggestions: Sequence[ColumnSuggestion]
+) -> dict[str, str]:
     """The mapping cleaned of blanks, or MappingError (personal column, unknown column, a field twice)."""
     by_title = {s.title: s for s in suggestions}
     clean: dict[str, str] = {}
@@ -291,7 +410,13 @@ def mapping_validate(mapping: dict[str, str], suggestions: Sequence[ColumnSugges
 
 
 @transaction.atomic
-def mapping_remember(*, organisation: Organisation, headers: Sequence[str], mapping: dict[str, str], personal: set[str]) -> None:
+def mapping_remember(
+    *,
+    organisation: Organisation,
+    headers: Sequence[str],
+    mapping: dict[str, str],
+    personal: set[str],
+) -> None:
     """Remember, for each column title, what the organisation chose (personal columns are not remembered)."""
     now = timezone.now()
     for title in headers:
@@ -304,7 +429,9 @@ def mapping_remember(*, organisation: Organisation, headers: Sequence[str], mapp
         )
 
 
-def scale_suggest(*, titles: Sequence[str], columns: Sequence[Sequence[Any]]) -> tuple[Decimal, Decimal] | None:
+def scale_suggest(
+    *, titles: Sequence[str], columns: Sequence[Sequence[Any]]
+) -> tuple[Decimal, Decimal] | None:
     """The outcome scale: from a title like 'Score (1-10)' or 'out of 10', else the
     smallest common scale holding at least 95% of the scores."""
     for title in titles:

@@ -36,7 +36,9 @@ class Field(models.TextChoices):
 class Dataset(models.Model):
     """One kind of record an organisation keeps (e.g. 'Food bank visits'), over one or more uploads."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="datasets")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="datasets"
+    )
     name = models.CharField(max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -105,19 +107,31 @@ class Upload(models.Model):
     period_end = models.DateField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
 
 class ColumnChoice(models.Model):
     """An organisation's remembered mapping of a column title to a field (or to 'not stored')."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="column_choices")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="column_choices"
+    )
     column_key = models.CharField(max_length=200, help_text="normalised column title")
-    field = models.CharField(max_length=32, blank=True, help_text="a Field value; blank = not stored")
+    field = models.CharField(
+        max_length=32, blank=True, help_text="a Field value; blank = not stored"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "column_key"], name="column_choice_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "column_key"], name="column_choice_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.column_key} → {self.field or 'not stored'}"
 
 
 class Record(models.Model):
@@ -129,7 +143,9 @@ class Record(models.Model):
     # Keyed hash of the row's mapped values: the same row in a later file is not stored twice.
     fingerprint = models.CharField(max_length=64)
     contact_date = models.DateField(null=True, blank=True)
-    person_key = models.CharField(max_length=64, blank=True, help_text="HMAC of the person reference")
+    person_key = models.CharField(
+        max_length=64, blank=True, help_text="HMAC of the person reference"
+    )
     age_band = models.CharField(max_length=16, blank=True)
     gender = models.CharField(max_length=100, blank=True)
     ethnicity = models.CharField(max_length=100, blank=True)
@@ -151,9 +167,14 @@ class Record(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["dataset", "fingerprint"], name="record_unique_in_dataset")
+            models.UniqueConstraint(
+                fields=["dataset", "fingerprint"], name="record_unique_in_dataset"
+            )
         ]
         indexes = [
             models.Index(fields=["dataset", "contact_date"]),
             models.Index(fields=["dataset", "person_key"]),
         ]
+
+    def __str__(self) -> str:
+        return f"Record {self.pk} (row {self.row_number})"

@@ -90,7 +90,9 @@ class Prepared:
     column_values: dict[str, int] = field(default_factory=dict)  # title → non-blank cells
 
     def flagged(self, name: str) -> list[tuple[int, str]]:
-        return [(row.number, column) for row in self.rows for flag, column in row.flags if flag == name]
+        return [
+            (row.number, column) for row in self.rows for flag, column in row.flags if flag == name
+        ]
 
 
 def _columns_of(mapping: dict[str, str]) -> dict[str, list[str]]:
@@ -205,9 +207,11 @@ def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> N
             number = parse_number(cell)
             if number is None:
                 row.flag("outcome_not_number", title)
-            elif scale is not None and not scale[0] <= number <= scale[1]:
-                row.flag("outcome_out_of_scale", title)
-            elif abs(number) >= Decimal("1000000"):
+            elif (
+                scale is not None
+                and not scale[0] <= number <= scale[1]
+                or abs(number) >= Decimal("1000000")
+            ):
                 row.flag("outcome_out_of_scale", title)
             else:
                 values[str(name)] = number.quantize(Decimal("0.01"))

@@ -26,7 +26,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
 # A workbook may unpack to at most this many times the upload limit.
 UNPACKED_FACTOR = 20
-SAVE_AS = "Save it from your spreadsheet program as CSV UTF-8 or Excel Workbook (.xlsx), and try again."
+SAVE_AS = (
+    "Save it from your spreadsheet program as CSV UTF-8 or Excel Workbook (.xlsx), and try again."
+)
 
 
 def max_upload_bytes() -> int:
@@ -106,7 +108,9 @@ def check_workbook(path: Path, *, name: str) -> None:
             infos = archive.infolist()
             content_types = ""
             if "[Content_Types].xml" in archive.namelist():
-                content_types = archive.read("[Content_Types].xml")[:200_000].decode("utf-8", "replace")
+                content_types = archive.read("[Content_Types].xml")[:200_000].decode(
+                    "utf-8", "replace"
+                )
     except (zipfile.BadZipFile, OSError) as error:
         raise DataError(
             f"This Excel file is damaged and could not be opened ({error})",

@@ -54,7 +54,9 @@ def file_stem(figures: dict) -> str:
 
 def _count_chart(rows: list[dict], *, title: str, summary: str, prefix: str, t: int, **kw) -> str:
     bars, note = count_bars([(r["label"], _safe(r["count"], t)) for r in rows], threshold=t)
-    return hbar_chart_svg(bars=bars, title=title, description=summary, id_prefix=prefix, note=note, **kw)
+    return hbar_chart_svg(
+        bars=bars, title=title, description=summary, id_prefix=prefix, note=note, **kw
+    )
 
 
 def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
@@ -92,10 +94,19 @@ def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
     for item in dep["comparison"]:
         short = item["label"].split(" of areas")[0]
         compare.append(
-            Bar(f"Your {figures['unit']}: {short.lower()}", item["people"]["value"], item["people"]["display"])
+            Bar(
+                f"Your {figures['unit']}: {short.lower()}",
+                item["people"]["value"],
+                item["people"]["display"],
+            )
         )
         compare.append(
-            Bar(f"Residents: {short.lower()}", item["baseline"]["value"], item["baseline"]["display"], "hatch")
+            Bar(
+                f"Residents: {short.lower()}",
+                item["baseline"]["value"],
+                item["baseline"]["display"],
+                "hatch",
+            )
         )
     out["deprivation"] = hbar_chart_svg(
         bars=compare,
@@ -180,7 +191,9 @@ def ward_map(figures: dict) -> WardMap:
         if row["count"]["value"] is not None and row["count"]["value"] >= t
     ]
     if not lads:
-        return WardMap(None, 0, 0, "There are too few people with a usable postcode to draw a map.", None)
+        return WardMap(
+            None, 0, 0, "There are too few people with a usable postcode to draw a map.", None
+        )
     counts = {row["code"]: row["count"] for row in where["wards"] if row["code"]}
     shapes = list(
         Boundary.objects.filter(area_type=AreaType.WARD, lad_code__in=lads)
@@ -193,9 +206,13 @@ def ward_map(figures: dict) -> WardMap:
         if code in seen:
             continue
         seen.add(code)
-        wards.append(WardShape(code, name or code, geometry, _safe(counts.get(code, {"value": 0}), t)))
+        wards.append(
+            WardShape(code, name or code, geometry, _safe(counts.get(code, {"value": 0}), t))
+        )
     without = sum(
-        1 for row in where["wards"] if row["code"] and row["local_authority_code"] in lads and row["code"] not in seen
+        1
+        for row in where["wards"]
+        if row["code"] and row["local_authority_code"] in lads and row["code"] not in seen
     )
     if not wards:
         return WardMap(
@@ -292,9 +309,15 @@ def _csv_sections(figures: dict) -> list[tuple[str, list[tuple]]]:
     sections.append(("by_month", rows))
     months = f["by_month"]
     for m in months["rows"]:
-        rows.append(line(months, m["label"], m["people"], title=f"{figures['unit'].capitalize()} by month"))
+        rows.append(
+            line(months, m["label"], m["people"], title=f"{figures['unit'].capitalize()} by month")
+        )
         rows.append(line(months, m["label"], m["contacts"], title="Contacts by month"))
-    rows.append(line(months, months["total"]["label"], months["total"]["contacts"], title="Contacts by month"))
+    rows.append(
+        line(
+            months, months["total"]["label"], months["total"]["contacts"], title="Contacts by month"
+        )
+    )
     rows = []
     sections.append(("repeat_use", rows))
     for r in f["repeat_use"]["rows"]:
@@ -303,7 +326,15 @@ def _csv_sections(figures: dict) -> list[tuple[str, list[tuple]]]:
     sections.append(("deprivation", rows))
     dep = f["deprivation"]
     for item in dep["comparison"]:
-        rows.append(line(dep, item["label"], item["count"], item["people"], title=f"Share of your {figures['unit']}"))
+        rows.append(
+            line(
+                dep,
+                item["label"],
+                item["count"],
+                item["people"],
+                title=f"Share of your {figures['unit']}",
+            )
+        )
         rows.append(
             (
                 dep["title"],
@@ -326,7 +357,15 @@ def _csv_sections(figures: dict) -> list[tuple[str, list[tuple]]]:
     for r in where["local_authorities"]:
         rows.append(line(where, r["label"], r["count"], r["share"], title="By local authority"))
     for r in where["wards"]:
-        rows.append(line(where, f"{r['label']} ({r['local_authority']})", r["count"], r["share"], title="By ward"))
+        rows.append(
+            line(
+                where,
+                f"{r['label']} ({r['local_authority']})",
+                r["count"],
+                r["share"],
+                title="By ward",
+            )
+        )
     rows = []
     sections.append(("who", rows))
     for table in f["who"]["tables"]:

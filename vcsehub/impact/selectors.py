@@ -27,9 +27,7 @@ def dataset_get_for_user(user, dataset_id: int, need: Need = Need.VIEW) -> Datas
 
 def upload_get_for_user(user, upload_id: int, need: Need = Need.VIEW) -> Upload:
     """The upload if the user may do `need` to its organisation; otherwise Http404."""
-    upload = (
-        Upload.objects.select_related("organisation", "dataset").filter(pk=upload_id).first()
-    )
+    upload = Upload.objects.select_related("organisation", "dataset").filter(pk=upload_id).first()
     if upload is None or not access.has_need(user, upload.organisation, need):
         raise Http404("No upload found")
     return upload
@@ -37,7 +35,9 @@ def upload_get_for_user(user, upload_id: int, need: Need = Need.VIEW) -> Upload:
 
 def records_for_dataset(dataset: Dataset) -> QuerySet[Record]:
     """Every stored record of the dataset, oldest contact first."""
-    return Record.objects.filter(dataset=dataset).order_by("contact_date", "upload_id", "row_number")
+    return Record.objects.filter(dataset=dataset).order_by(
+        "contact_date", "upload_id", "row_number"
+    )
 
 
 def datasets_for_organisation(*, organisation: Organisation) -> QuerySet[Dataset]:
@@ -69,9 +69,9 @@ def uploads_for_dataset(*, dataset: Dataset) -> QuerySet[Upload]:
 
 def uploads_waiting(*, organisation: Organisation) -> QuerySet[Upload]:
     """Uploads read and checked but not yet saved or discarded."""
-    return Upload.objects.filter(
-        organisation=organisation, status=Upload.Status.CHECKING
-    ).order_by("-created_at")
+    return Upload.objects.filter(organisation=organisation, status=Upload.Status.CHECKING).order_by(
+        "-created_at"
+    )
 
 
 def dataset_period_counts(*, dataset: Dataset, start: date, end: date) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +45,18 @@ def uploads_folder() -> Path:
     return folder
 
 
+def _chunks(source) -> Iterator[bytes]:
+    """The bytes of a path, an uploaded file (Django's chunks) or an open binary stream."""
+    if isinstance(source, str | Path):
+        with Path(source).open("rb") as stream:
+            yield from iter(lambda: stream.read(1024 * 1024), b"")
+    elif hasattr(source, "chunks"):
+        source.seek(0)
+        yield from source.chunks()
+    else:
+        yield from iter(lambda: source.read(1024 * 1024), b"")
+
+
 def _hold(source: Path | IO[bytes] | Any, *, name: str) -> tuple[Path, int, str]:
     """Copy the upload to a held file, hashing it and stopping past the size limit."""
     size = getattr(source, "size", None)
@@ -53,25 +66,13 @@ def _hold(source: Path | IO[bytes] | Any, *, name: str) -> tuple[Path, int, str]
     digest = hashlib.sha256()
     limit = max_upload_bytes()
     written = 0
-    if isinstance(source, str | Path):
-        stream = Path(source).open("rb")
-    elif hasattr(source, "chunks"):
-        source.seek(0)
-        stream = None
-    else:
-        stream = source
-    try:
-        with target.open("wb") as out:
-            chunks = source.chunks() if stream is None else iter(lambda: stream.read(1024 * 1024), b"")
-            for chunk in chunks:
-                written += len(chunk)
-                if written > limit:
-                    break
-                digest.update(chunk)
-                out.write(chunk)
-    finally:
-        if isinstance(source, str | Path) and stream is not None:
-            stream.close()
+    with target.open("wb") as out:
+        for chunk in _chunks(source):
+            written += len(chunk)
+            if written > limit:
+                break
+            digest.update(chunk)
+            out.write(chunk)
     if written > limit:
         target.unlink(missing_ok=True)
         check_size(written, name=name)
@@ -137,7 +138,9 @@ def _read_held(upload: Upload) -> Sheet:
             fix="Upload the file again.",
             file=upload.original_name,
         )
-    return upload_read(Path(upload.held_path), name=upload.original_name, sheet=upload.sheet or None)
+    return upload_read(
+        Path(upload.held_path), name=upload.original_name, sheet=upload.sheet or None
+    )
 
 
 def upload_create(
@@ -298,7 +301,13 @@ def upload_confirm(*, upload: Upload, user) -> Upload:
             upload.held_path = ""
             upload.save()
             records = (
-                Record(dataset=dataset, upload=upload, row_number=row.number, fingerprint=row.fingerprint, **record_fields(row))
+                Record(
+                    dataset=dataset,
+                    upload=upload,
+                    row_number=row.number,
+                    fingerprint=row.fingerprint,
+                    **record_fields(row),
+                )
                 for row in outcome.to_store
             )
             batch: list[Record] = []
@@ -361,7 +370,9 @@ def dataset_create(*, organisation: Organisation, name: str, user) -> Dataset:
 def dataset_delete(*, dataset: Dataset) -> dict[str, int]:
     """Delete the dataset, every record and upload in it, and any held files. Irrecoverable."""
     held = list(
-        Upload.objects.filter(dataset=dataset).exclude(held_path="").values_list("held_path", flat=True)
+        Upload.objects.filter(dataset=dataset)
+        .exclude(held_path="")
+        .values_list("held_path", flat=True)
     )
     counts = {
         "records": Record.objects.filter(dataset=dataset).count(),
@@ -373,4 +384,3 @@ def dataset_delete(*, dataset: Dataset) -> dict[str, int]:
     for path in held:
         transaction.on_commit(lambda path=path: _delete_held(path))
     return counts
-

@@ -56,7 +56,9 @@ def text_of(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     return " ".join(str(value).split())
@@ -124,7 +126,9 @@ def date_order_for(values: Iterable[Any]) -> DateOrder:
             conflicting=second_over,
         )
     if first_over:
-        return DateOrder(DMY, "Dates with a day above 12 show this column is day/month/year (UK style).")
+        return DateOrder(
+            DMY, "Dates with a day above 12 show this column is day/month/year (UK style)."
+        )
     if numeric:
         return DateOrder(
             DMY,

@@ -5,100 +5,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("grants", "0001_initial"),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GrantPurpose',
+            name="GrantPurpose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(help_text='rule code, e.g. digital', max_length=24)),
-                ('words', models.JSONField(default=list, help_text='the words and phrases that matched')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(help_text="rule code, e.g. digital", max_length=24)),
+                (
+                    "words",
+                    models.JSONField(default=list, help_text="the words and phrases that matched"),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_imd2019_decile',
+            model_name="grant",
+            name="place_imd2019_decile",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_imd2025_decile',
+            model_name="grant",
+            name="place_imd2025_decile",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_lad',
+            model_name="grant",
+            name="place_lad",
             field=models.CharField(blank=True, max_length=9),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_lsoa11',
+            model_name="grant",
+            name="place_lsoa11",
             field=models.CharField(blank=True, max_length=9),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_lsoa21',
+            model_name="grant",
+            name="place_lsoa21",
             field=models.CharField(blank=True, max_length=9),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_method',
-            field=models.CharField(blank=True, help_text='how the grant was placed; see placing.PlaceMethod', max_length=24),
+            model_name="grant",
+            name="place_method",
+            field=models.CharField(
+                blank=True,
+                help_text="how the grant was placed; see placing.PlaceMethod",
+                max_length=24,
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_note',
-            field=models.CharField(blank=True, help_text='why, in plain words', max_length=300),
+            model_name="grant",
+            name="place_note",
+            field=models.CharField(blank=True, help_text="why, in plain words", max_length=300),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_postcode',
-            field=models.CharField(blank=True, help_text='postcode used, if any', max_length=8),
+            model_name="grant",
+            name="place_postcode",
+            field=models.CharField(blank=True, help_text="postcode used, if any", max_length=8),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_postcode_status',
-            field=models.CharField(blank=True, help_text="the postcode lookup's status (ok, terminated, …)", max_length=16),
+            model_name="grant",
+            name="place_postcode_status",
+            field=models.CharField(
+                blank=True,
+                help_text="the postcode lookup's status (ok, terminated, …)",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='place_ward',
+            model_name="grant",
+            name="place_ward",
             field=models.CharField(blank=True, max_length=9),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='recipient_income_band',
-            field=models.CharField(blank=True, help_text='from the register; blank = not known', max_length=16),
+            model_name="grant",
+            name="recipient_income_band",
+            field=models.CharField(
+                blank=True, help_text="from the register; blank = not known", max_length=16
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='recipient_register_org_id',
-            field=models.CharField(blank=True, help_text='the register record the recipient was linked to', max_length=40),
+            model_name="grant",
+            name="recipient_register_org_id",
+            field=models.CharField(
+                blank=True,
+                help_text="the register record the recipient was linked to",
+                max_length=40,
+            ),
         ),
         migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['place_lad'], name='grant_place_lad'),
+            model_name="grant",
+            index=models.Index(fields=["place_lad"], name="grant_place_lad"),
         ),
         migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['place_ward'], name='grant_place_ward'),
+            model_name="grant",
+            index=models.Index(fields=["place_ward"], name="grant_place_ward"),
         ),
         migrations.AddField(
-            model_name='grantpurpose',
-            name='grant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='purposes', to='grants.grant'),
+            model_name="grantpurpose",
+            name="grant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="purposes",
+                to="grants.grant",
+            ),
         ),
         migrations.AddIndex(
-            model_name='grantpurpose',
-            index=models.Index(fields=['purpose', 'grant'], name='grant_purpose_by_purpose'),
+            model_name="grantpurpose",
+            index=models.Index(fields=["purpose", "grant"], name="grant_purpose_by_purpose"),
         ),
         migrations.AddConstraint(
-            model_name='grantpurpose',
-            constraint=models.UniqueConstraint(fields=('grant', 'purpose'), name='grant_purpose_unique'),
+            model_name="grantpurpose",
+            constraint=models.UniqueConstraint(
+                fields=("grant", "purpose"), name="grant_purpose_unique"
+            ),
         ),
     ]

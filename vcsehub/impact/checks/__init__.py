@@ -66,7 +66,9 @@ CHECKS: tuple[type[Check], ...] = (
     UnmappedColumns,
 )
 _ERROR_TITLES = {
-    check.flags[0]: check.title for check in CHECKS if check.severity == ERROR and hasattr(check, "flags")
+    check.flags[0]: check.title
+    for check in CHECKS
+    if check.severity == ERROR and hasattr(check, "flags")
 }
 
 

@@ -4,50 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('impact', '0001_initial'),
+        ("impact", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='upload',
-            name='encoding',
+            model_name="upload",
+            name="encoding",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='excluded_reasons',
+            model_name="upload",
+            name="excluded_reasons",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='new_dataset_name',
+            model_name="upload",
+            name="new_dataset_name",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='outcome_scale_max',
+            model_name="upload",
+            name="outcome_scale_max",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='outcome_scale_min',
+            model_name="upload",
+            name="outcome_scale_min",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='period_end',
+            model_name="upload",
+            name="period_end",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='period_start',
+            model_name="upload",
+            name="period_start",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='upload',
-            name='sheets',
+            model_name="upload",
+            name="sheets",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

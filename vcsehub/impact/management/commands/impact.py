@@ -47,7 +47,9 @@ notes and the like are never stored, whatever the mapping says.
 
 
 class Command(BaseCommand):
-    help = "Upload a spreadsheet of an organisation's own records (see: vcsehub impact upload --help)."
+    help = (
+        "Upload a spreadsheet of an organisation's own records (see: vcsehub impact upload --help)."
+    )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("epilog", EPILOG)
@@ -65,12 +67,18 @@ class Command(BaseCommand):
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         upload.add_argument("file", metavar="FILE", help="the CSV or .xlsx file")
-        upload.add_argument("--org", required=True, metavar="SLUG", help="the organisation's short name")
+        upload.add_argument(
+            "--org", required=True, metavar="SLUG", help="the organisation's short name"
+        )
         upload.add_argument("--dataset", metavar="NAME", help="dataset to add to, or to start")
         upload.add_argument("--mapping", metavar="JSON_FILE", help="column choices (see below)")
-        upload.add_argument("--sheet", metavar="NAME", default="", help="sheet of a workbook to read")
         upload.add_argument(
-            "--yes", action="store_true", help="save even when some rows have errors (they are left out)"
+            "--sheet", metavar="NAME", default="", help="sheet of a workbook to read"
+        )
+        upload.add_argument(
+            "--yes",
+            action="store_true",
+            help="save even when some rows have errors (they are left out)",
         )
 
     def handle(self, *args, **options):
@@ -82,7 +90,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a file.")
         name = options["dataset"] or path.stem
         dataset = Dataset.objects.filter(organisation=organisation, name__iexact=name).first()
-        mapping, scale = self._mapping(Path(options["mapping"])) if options["mapping"] else (None, None)
+        mapping, scale = (
+            self._mapping(Path(options["mapping"])) if options["mapping"] else (None, None)
+        )
         try:
             upload = services.upload_create(
                 organisation=organisation,
@@ -123,7 +133,9 @@ class Command(BaseCommand):
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as error:
-            raise CommandError(f"The mapping file {path} could not be read as JSON ({error}).") from None
+            raise CommandError(
+                f"The mapping file {path} could not be read as JSON ({error})."
+            ) from None
         if not isinstance(data, dict):
             raise CommandError("The mapping file must hold a JSON object: column title to field.")
         scale = data.pop("_scale", None)
@@ -140,7 +152,9 @@ class Command(BaseCommand):
         out.write(f"{upload.original_name}: {upload.rows_read:,} rows read")
         out.write("Columns: " + ", ".join(f"{t} -> {f}" for t, f in upload.mapping.items()))
         for result in upload.report:
-            out.write(f"[{result['severity']}] {result['title']} ({result['count']:,}): {result['message']}")
+            out.write(
+                f"[{result['severity']}] {result['title']} ({result['count']:,}): {result['message']}"
+            )
         out.write(
             f"Would store {upload.rows_stored:,} rows; {upload.rows_excluded:,} have errors; "
             f"{upload.rows_duplicate:,} are repeats."
