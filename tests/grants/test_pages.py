@@ -22,6 +22,8 @@ from tests.grants.grant_data import (
 )
 from vcsehub.grants.models import Grant
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, shared_data_dir):
