@@ -159,9 +159,11 @@ def test_failed_sources_are_reported_with_how_to_retry_and_do_not_stop_the_rest(
 
 def test_skip_imports_imports_nothing(only_sources, data_dir):
     only_sources(_source(AREAS_ID, TestAreasImporter, "areas/*.csv", 10))
+    runs_before = ImportRun.objects.count()
     output = up(data_dir=str(data_dir), skip_imports=True)
     assert "Open data: skipped (--skip-imports)" in output
-    assert not ImportRun.objects.exists()
+    assert ImportRun.objects.count() == runs_before
+    assert not ImportRun.objects.filter(source_id=AREAS_ID).exists()
 
 
 def test_sources_that_are_not_automatic_are_left_alone(only_sources, data_dir):
