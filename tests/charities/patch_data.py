@@ -1,6 +1,6 @@
 """The "know your patch" data for page, profile, API and saved-question tests (helper h11).
 
-`patch` (module-scoped fixture; import it into a test module): area codes, IoD2025, Census
+`patch` (module-scoped fixture; import `patch_fixture` into a test module): area codes, IoD2025, Census
 2021 population, Birmingham's derived postcodes, the two charity lookups, and the real
 CCEW and CCNI samples. The CCEW sample's postcodes are fake, so a few CCEW charities are
 moved to real Birmingham postcodes (chosen from the derived postcode file) and placed
@@ -90,8 +90,8 @@ def patch_clear() -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def patch(django_db_setup, django_db_blocker, shared_data_dir, ccew_paths, ccni_path):
+@pytest.fixture(scope="module", name="patch")
+def patch_fixture(django_db_setup, django_db_blocker, shared_data_dir, ccew_paths, ccni_path):
     with django_db_blocker.unblock():
         state = patch_load(shared_data_dir, ccew_paths, ccni_path)
     yield state

@@ -8,6 +8,7 @@ import io
 import json
 from collections import defaultdict
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.urls import reverse
@@ -91,12 +92,14 @@ def test_funder_page_median_band_and_decile_tables(world, client):
     assert all(r[1] == "0" for r in band[1:-1])
     decile = _csv(client.get(reverse("grants:funder_csv", args=[LLOYDS, "imd2025"])))
     placed = Grant.objects.filter(funder_org_id=LLOYDS, place_imd2025_decile__isnull=False)
-    assert sum(int(r[1]) for r in decile[1:11]) == placed.count() > 100
+    assert sum(int(r[1]) for r in decile[1:11]) == placed.count() > 80
     methods = _csv(client.get(reverse("grants:funder_csv", args=[LLOYDS, "method"])))
     by_method = {r[0]: int(r[1]) for r in methods[1:]}
-    assert by_method["The recipient's postcode in the grant"] == placed.filter(
-        place_method="recipient-postcode"
-    ).count()
+    assert (
+        by_method["The recipient's postcode in the grant"]
+        == Grant.objects.filter(funder_org_id=LLOYDS, place_method="recipient-postcode").count()
+        == 113
+    )
 
 
 def test_unknown_funder_is_404(world, client):
@@ -114,9 +117,7 @@ def test_fatima_network_of_three_funders_deprivation_and_digital_capacity_funder
         assert name in text
     # 2. Where the money went by deprivation decile: side by side and combined, summing up.
     rows = _csv(
-        client.get(
-            reverse("grants:network_csv"), {"funder": [LLOYDS, POWER_TO_CHANGE, AB_TRUST]}
-        )
+        client.get(reverse("grants:network_csv"), {"funder": [LLOYDS, POWER_TO_CHANGE, AB_TRUST]})
     )
     assert len(rows[0]) == 2 + 2 * 3 + 2
     imd2025 = [r for r in rows[1:] if r[0] == "imd2025"]
@@ -144,7 +145,9 @@ def test_fatima_network_of_three_funders_deprivation_and_digital_capacity_funder
 
 def test_network_overlaps_are_recipients_of_two_funders(world, client):
     rows = _csv(
-        client.get(reverse("grants:network_overlaps_csv"), {"funder": [LLOYDS, POWER_TO_CHANGE, AB_TRUST]})
+        client.get(
+            reverse("grants:network_overlaps_csv"), {"funder": [LLOYDS, POWER_TO_CHANGE, AB_TRUST]}
+        )
     )
     by_recipient = defaultdict(set)
     for org_id, _name, funder, _n, _total in rows[1:]:
@@ -164,7 +167,7 @@ def test_recipient_page_and_partial(world, client):
     response = client.get(reverse("grants:recipient", args=[grant.recipient_org_id]))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Grants received" in text and grant.title in text
+    assert "Grants received" in text and escape(grant.title) in text
     assert client.get(reverse("grants:recipient", args=["GB-CHC-0"])).status_code == 404
 
 

@@ -106,9 +106,13 @@ def test_who(figures):
     tables = {t["field"]: t for t in figures["figures"]["who"]["tables"]}
     assert list(tables) == ["gender"]
     gender = tables["gender"]
-    # Female: 12 (a) + 5 (c); Male: 3 (b) + 6 (d); 4 of c have none.
-    assert display(gender["rows"]) == {"Female": "17", "Male": "9"}
-    assert display(gender["rows"], "share") == {"Female": "65%", "Male": "35%"}
+    # Female: 12 (a) + 5 (c); Male: 3 (b) + 6 (d); 4 of c have none. All 30 people are
+    # shown in the reach figure, so the 26 with a gender is hidden (30 − 26 would give the
+    # 4 away), and so one group: the smaller, Male. The shares would narrow the hidden 26
+    # down (17 of 22 to 30 reads 77% to 57%), so they are not shown either.
+    assert display(gender["rows"]) == {"Female": "17", "Male": "not shown"}
+    assert gender["n"]["display"] == "not shown"
+    assert display(gender["rows"], "share") == {"Female": "not shown", "Male": "not shown"}
     assert gender["missing"][0]["count"]["display"] == "fewer than 5"
 
 
@@ -125,8 +129,13 @@ def test_outcomes(figures):
     }
     assert out["average_change"]["value"] == 1.2
     assert out["average_change"]["display"] == "+1.2"
-    assert out["missing"][0]["reason"] == "only one of the two scores recorded"
-    assert out["missing"][0]["count"]["display"] == "fewer than 5"
+    # Of all 30 people, 3 have one score only (small) and 18 have none: the 18 is hidden
+    # rather than the 9, so 30 − 9 cannot give the 3 away.
+    assert [(m["reason"], m["count"]["display"]) for m in out["missing"]] == [
+        ("only one of the two scores recorded", "fewer than 5"),
+        ("no scores recorded", "not shown"),
+    ]
+    assert out["average_change"]["n"]["value"] == 9
 
 
 def test_data_quality(figures):
@@ -134,11 +143,16 @@ def test_data_quality(figures):
     assert display(dq["rows"]) == {
         "Rows read from your files": "90",
         "Rows stored": "80",
-        "Rows left out (see why below)": "7",
+        "Rows left out (see why below)": "not shown",
         "Rows already stored from an earlier file (not stored twice)": "fewer than 5",
     }
+    # 90 = 80 + 7 + 3: the 3 repeats are small, so the 7 left out is hidden too, and with
+    # it its only reason.
     assert dq["excluded"] == [
-        {"reason": "no usable date", "count": {"value": 7, "display": "7", "suppressed": None}}
+        {
+            "reason": "no usable date",
+            "count": {"value": None, "display": "not shown", "suppressed": "secondary"},
+        }
     ]
     contacts = display(dq["contacts"])
     # 72 found; 6 invalid; 2 with no postcode (small) → the 6 is hidden too.
@@ -155,7 +169,9 @@ def test_period_filter(dataset):
     assert reach["people"]["value"] == 15
     assert reach["contacts"]["value"] == 42
     assert figures["period"]["label"] == "1 June 2025 to 30 September 2025"
-    assert figures["summary"].startswith("Between 1 June 2025 and 30 September 2025 you supported 15")
+    assert figures["summary"].startswith(
+        "Between 1 June 2025 and 30 September 2025 you supported 15"
+    )
 
 
 def test_older_edition(dataset):

@@ -34,8 +34,11 @@ import pytest
 from django.apps import apps
 from django.db import models
 
+from tests.impact import food_bank_expected as hand
 from tests.impact.conftest import FIXTURES
+from tests.impact.disclosure_check import problems
 from vcsehub.impact import services
+from vcsehub.impact.dashboard import dashboard_figures
 from vcsehub.impact.mapping import column_key
 from vcsehub.impact.models import ColumnChoice, Dataset, Record, Upload
 
@@ -343,3 +346,47 @@ def test_deleting_a_dataset_removes_every_row(
     assert Record.objects.filter(dataset=kept.dataset).count() == 68
     assert Record.objects.count() == 68
     assert not Path(held).exists()
+
+
+def test_the_dashboard_matches_the_hand_count(impact_geography, cast, shared_data_dir):
+    upload = services.upload_confirm(upload=_upload(cast, "food_bank_visits.xlsx"), user=cast.owner)
+    figures = dashboard_figures(upload.dataset)
+    f = figures["figures"]
+    assert f["reach"]["people"]["value"] == hand.PEOPLE
+    assert f["reach"]["contacts"]["value"] == hand.CONTACTS
+    assert figures["summary"] == (
+        f"Between April 2025 and March 2026 you supported {hand.PEOPLE} people over "
+        f"{hand.CONTACTS} contacts."
+    )
+    repeat = {
+        r["label"]: (r["count"]["display"], r["share"]["display"]) for r in f["repeat_use"]["rows"]
+    }
+    assert repeat == {
+        "Once": ("not shown", "not shown"),
+        "2 to 5 times": (str(hand.TWO_TO_FIVE), "44%"),
+        "6 times or more": ("fewer than 5", "not shown"),
+    }
+    wards, deciles = hand.placed_by_hand(shared_data_dir)
+    where = f["where"]
+    assert where["n"]["value"] == hand.PLACED
+    assert [(m["reason"], m["count"]["value"]) for m in where["missing"]] == [
+        ("no usable postcode", hand.NO_POSTCODE)
+    ]
+    assert [(r["label"], r["count"]["value"]) for r in where["local_authorities"]] == [
+        ("Birmingham", hand.PLACED)
+    ]
+    for row in where["wards"]:
+        count = wards[row["code"]]
+        assert row["count"]["display"] == (str(count) if count >= 5 else "fewer than 5")
+    dep = f["deprivation"]
+    assert dep["n"]["value"] == hand.PLACED == sum(deciles.values())
+    in_1_2 = deciles[1] + deciles[2]
+    assert dep["comparison"][1]["count"]["value"] == in_1_2
+    assert dep["value"]["deciles_1_2"]["value"] == round(100 * in_1_2 / hand.PLACED)
+    assert f["outcomes"]["n"]["value"] == hand.BOTH_SCORES
+    rows = {r["label"]: r["count"]["value"] for r in f["data_quality"]["rows"]}
+    assert rows["Rows read from your files"] == hand.ROWS_READ
+    assert rows["Rows stored"] == hand.ROWS_STORED
+    assert f["data_quality"]["summary"] == "76 rows were read from 1 file; 68 were stored (89%)."
+    # And nothing in it can be worked out by subtraction.
+    assert problems(figures) == []

@@ -23,6 +23,8 @@ from vcsehub.analytics.figures import percent, possessive
 from vcsehub.analytics.impact_charts import Bar, hbar_chart_svg
 from vcsehub.common.formatting import NO_DATA, format_count, format_money, format_number
 
+RATE_PLACES = 2  # per 1,000 residents: small places have few charities per 1,000
+
 # -- cells and tables --------------------------------------------------------------------------
 
 
@@ -40,8 +42,11 @@ def count_cell(value: int | None) -> Cell:
     return Cell(value, format_count(value))
 
 
-def rate_cell(value: Decimal | None) -> Cell:
-    return Cell(value, format_number(value, 1))
+def rate_cell(value: Decimal | None, count: int | None = None) -> Cell:
+    """A rate per 1,000; a rate that rounds to 0 but counts something reads "under 0.01"."""
+    if value is not None and value == 0 and count:
+        return Cell(value, f"under {Decimal(1).scaleb(-RATE_PLACES)}")
+    return Cell(value, format_number(value, RATE_PLACES))
 
 
 def percent_cell(value: Decimal | None) -> Cell:
@@ -99,11 +104,11 @@ CSV_HEADER = ("Figure", "Row", "Column", "Value", "Based on (N)", "Missing", "So
 
 
 def per_thousand(count: int | None, population: int | None) -> Decimal | None:
-    """count per 1,000 residents, one decimal place; None without a population."""
+    """count per 1,000 residents, two decimal places (half up); None without a population."""
     if count is None or not population:
         return None
     value = Decimal(count) * 1000 / Decimal(population)
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-RATE_PLACES), rounding=ROUND_HALF_UP)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -123,20 +128,21 @@ def long_date(day: date | None) -> str:
 
 # -- possibly inactive -------------------------------------------------------------------------
 # A charity's accounts for a financial year are due 10 months after the year ends (Charity
-# Commission; OSCR and CCNI use the same 10 months). We flag a charity as "possibly inactive"
-# when the register itself says its return is overdue, or when the accounts for the year
-# after its latest reported year are more than three months past their due date on the day
-# the register data was taken: latest year end + 12 months + 10 months + 3 months of grace.
-# A registered charity with no reported year at all is flagged the same way, counting its
-# first year from the date it was registered. Removed charities are not flagged.
-
+# Commission; OSCR and CCNI use the same 10 months). The register's own reporting status comes
+# first: "overdue" flags the charity as "possibly inactive", "received" clears it. When the
+# register says neither, we flag a charity when the accounts for the year after its latest
+# reported year are more than three months past their due date on the register's data date:
+# latest year end + 12 months + 10 months + 3 months of grace. A registered charity with no
+# reported year at all is checked the same way from the date it was registered. Removed
+# charities are not flagged.
 ACCOUNTS_DUE_MONTHS = 10
 GRACE_MONTHS = 3
 INACTIVE_RULE = (
     "We call a charity possibly inactive when the register says its annual return is "
-    "overdue, or when no accounts have reached the register for a financial year that ended "
-    f"more than {ACCOUNTS_DUE_MONTHS} months (when accounts are due) plus {GRACE_MONTHS} "
-    "months (grace) before the register's data date."
+    "overdue. When the register does not say, we call it possibly inactive if no accounts "
+    "have reached the register for a financial year that ended more than "
+    f"{ACCOUNTS_DUE_MONTHS} months (when accounts are due) plus {GRACE_MONTHS} months "
+    "(grace) before the register's data date."
 )
 
 
@@ -159,6 +165,10 @@ def possibly_inactive(
         return InactiveCheck(None, "The charity has been removed from the register.")
     if register_overdue:
         return InactiveCheck(True, "The register says the charity's annual return is overdue.")
+    if register_overdue is False:
+        return InactiveCheck(
+            False, "The register says the charity's latest annual return has been received."
+        )
     start = latest_period_end or date_registered
     if start is None or data_date is None:
         return InactiveCheck(None, "The register gives no dates to check against.")
@@ -434,13 +444,14 @@ def area_profile_figures(
         REGISTER_NAMES.get(r, r) for r, n in np.no_area_of_operation.items() if r != "ccew" and n
     ]
     based_missing = (
-        f"{plural(no_postcode, 'active charity', 'active charities')} on the registers have no "
-        f"postcode and {format_count(not_found)} have a postcode we could not place, so they are "
-        "not counted as based in any area."
+        f"{plural(no_postcode, 'active charity', 'active charities')} on the registers "
+        f"{'has' if no_postcode == 1 else 'have'} no postcode and {format_count(not_found)} "
+        f"{'has' if not_found == 1 else 'have'} a postcode we could not place, so they are not "
+        "counted as based in any area."
     )
     works_missing = (
-        f"{plural(no_aoo, 'active charity', 'active charities')} have no area of operation with a "
-        "code, so they are not counted as working in any area"
+        f"{plural(no_aoo, 'active charity', 'active charities')} "
+        f"{'has' if no_aoo == 1 else 'have'} no area of operation with a code, so they are not counted as working in any area"
         + (
             f" (the {' and '.join(aoo_registers)} register{'s do' if len(aoo_registers) > 1 else ' does'} "
             "not record areas of operation)"
@@ -459,9 +470,9 @@ def area_profile_figures(
     summary = (
         f"{plural(based.active, 'active charity', 'active charities')} "
         f"{'is' if based.active == 1 else 'are'} based in {name} "
-        f"(registered postcode), {format_number(based_rate, 1)} per 1,000 residents. "
+        f"(registered postcode), {rate_cell(based_rate, based.active).text} per 1,000 residents. "
         f"{plural(working.active, 'active charity', 'active charities')} say they work in {works}"
-        f" (area of operation), {format_number(works_rate, 1)} per 1,000 residents."
+        f" (area of operation), {rate_cell(works_rate, working.active).text} per 1,000 residents."
     )
     profile.tables.append(
         Table(
@@ -472,7 +483,10 @@ def area_profile_figures(
             columns=columns,
             rows=(
                 ("Active charities", (count_cell(based.active), count_cell(working.active))),
-                ("Per 1,000 residents", (rate_cell(based_rate), rate_cell(works_rate))),
+                (
+                    "Per 1,000 residents",
+                    (rate_cell(based_rate, based.active), rate_cell(works_rate, working.active)),
+                ),
                 (
                     "Removed from the register (any year)",
                     (count_cell(based.removed), count_cell(working.removed)),
@@ -544,7 +558,8 @@ def area_profile_figures(
                     band_rows, based.active, f"charities based in {name}", "size band"
                 ),
                 id_prefix=f"{id_prefix}-bands",
-                label_width=200,
+                width=640,
+                label_width=230,
             ),
         )
     )
@@ -590,7 +605,8 @@ def area_profile_figures(
                     cause_rows, based.active, f"charities based in {name}", "cause"
                 ),
                 id_prefix=f"{id_prefix}-causes",
-                label_width=220,
+                width=720,
+                label_width=310,
             )
             if top
             else "",
@@ -617,12 +633,17 @@ def area_profile_figures(
         )
         for year in years
     )
-    recent = years[:5]
+    dated = [d for d in data.data_dates.values() if d is not None]
+    last_year = max(dated).year if dated else (years[0] if years else None)
+    recent = list(range(last_year - 4, last_year + 1)) if last_year else []
     year_summary = (
-        f"In the last five years shown ({', '.join(str(y) for y in sorted(recent))}), "
+        f"From {recent[0]} to {recent[-1]}, "
         f"{plural(sum(based.registered_by_year.get(y, 0) for y in recent), 'charity', 'charities')} "
         f"based in {name} registered and "
-        f"{format_count(sum(based.removed_by_year.get(y, 0) for y in recent))} were removed."
+        f"{format_count(sum(based.removed_by_year.get(y, 0) for y in recent))} were removed; "
+        f"{format_count(sum(working.registered_by_year.get(y, 0) for y in recent))} charities "
+        f"working in {works} registered and "
+        f"{format_count(sum(working.removed_by_year.get(y, 0) for y in recent))} were removed."
         if recent
         else f"No registration or removal dates are recorded for charities in {name}."
     )
@@ -633,10 +654,10 @@ def area_profile_figures(
             caption=f"Charities based in and working in {name}: registrations and removals by year",
             row_heading="Year",
             columns=(
-                f"Registered ({based_label.lower()})",
-                f"Removed ({based_label.lower()})",
-                f"Registered ({works_label.lower()})",
-                f"Removed ({works_label.lower()})",
+                f"Registered, {based_label[0].lower()}{based_label[1:]}",
+                f"Removed, {based_label[0].lower()}{based_label[1:]}",
+                f"Registered, {works_label[0].lower()}{works_label[1:]}",
+                f"Removed, {works_label[0].lower()}{works_label[1:]}",
             ),
             rows=year_rows,
             summary=year_summary,

@@ -15,7 +15,16 @@ The rule (the minimum is settings.MIN_DISPLAY_COUNT, 5 unless set):
    Relations can nest (wards inside a local authority, the local authority inside the
    whole): hiding repeats until every relation holds.
 3. A share or average is shown only when every count it is built from is shown, and an
-   average only when it rests on at least the minimum number of people.
+   average only when it rests on at least the minimum number of people. One exception
+   keeps headline shares where it is safe: a share whose denominator was hidden only by
+   secondary suppression is shown when it reads the same for every denominator within
+   minimum − 1 of the true one (`safe_share_of_hidden`), so it says nothing about the
+   hidden count that the shown ones do not.
+4. Coverage is a relation too. A figure about some of the people (those with a postcode,
+   those with a gender recorded) sits in the relation "all people = counted + each
+   reason missing"; the number of all people is shown elsewhere, so a small missing
+   count forces one more count of that relation to be hidden (`dashboard.py` builds these
+   relations for every figure).
 
 Hidden values never leave this module: a `SafeCount` that is not shown has no value.
 
@@ -129,13 +138,15 @@ def suppress(
     relations: Iterable[Relation] = (),
     *,
     threshold: int,
+    last: Iterable[Hashable] = (),
 ) -> dict[Hashable, SafeCount]:
     """Primary and secondary suppression of a table's counts.
 
     `values` holds every count of the table (cells and totals) by key, in table order;
     `relations` lists (total key, cell keys) for every total the table shows. Returns a
     SafeCount per key. Raises ValueError when a relation does not add up: a wrong table
-    would make the protection wrong too.
+    would make the protection wrong too. Keys in `last` (a figure's N, say) are chosen for
+    secondary suppression only when no other cell of the relation will do.
     """
     relations = [(total, list(cells)) for total, cells in relations]
     for total, cells in relations:
@@ -145,6 +156,7 @@ def suppress(
                 f"not {values[total]}."
             )
     order = {key: i for i, key in enumerate(values)}
+    keep_for_last = set(last)
     small = {k for k, v in values.items() if 0 < v < threshold}
     hidden = set(small)
 
@@ -152,7 +164,7 @@ def suppress(
         candidates = [c for c in cells if c not in hidden and values[c] > 0]
         if not candidates:
             return False
-        hidden.add(min(candidates, key=lambda c: (values[c], order[c])))
+        hidden.add(min(candidates, key=lambda c: (c in keep_for_last, values[c], order[c])))
         return True
 
     changed = True
@@ -216,6 +228,31 @@ def safe_share(numerator: SafeCount, denominator: SafeCount, *, places: int = 0)
     if not denominator.value:
         return SafeShare(None, NO_DATA)
     return SafeShare(_percent(numerator.value, denominator.value, places))  # type: ignore[arg-type]
+
+
+def safe_share_of_hidden(
+    numerator: SafeCount, denominator: SafeCount, denominator_value: int, *, places: int = 0
+) -> SafeShare:
+    """numerator ÷ denominator, where the denominator may be hidden by secondary suppression.
+
+    A shown denominator: as `safe_share`. A denominator hidden to protect a small count
+    (secondary, not small itself): the share is shown only when it rounds to the same
+    percentage for every denominator from `denominator_value` − (minimum − 1) to
+    `denominator_value` + (minimum − 1), so nobody can narrow the hidden count with it.
+    """
+    if denominator.status is not Status.HIDDEN:
+        return safe_share(numerator, denominator, places=places)
+    if not numerator.shown:
+        return SafeShare(None, NOT_SHOWN)
+    spread = denominator.threshold - 1
+    low = max(numerator.value or 0, denominator_value - spread, 1)  # type: ignore[arg-type]
+    readings = {
+        _percent(numerator.value, d, places)  # type: ignore[arg-type]
+        for d in range(low, denominator_value + spread + 1)
+    }
+    if len(readings) != 1:
+        return SafeShare(None, NOT_SHOWN)
+    return SafeShare(readings.pop())
 
 
 @dataclass(frozen=True)

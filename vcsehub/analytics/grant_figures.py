@@ -93,11 +93,21 @@ TABLE_BY = {
 
 
 def grants_table(
-    grants: QuerySet[Grant], name: str, *, limit: int | None = None
+    grants: QuerySet[Grant],
+    name: str,
+    *,
+    limit: int | None = None,
+    rows: list[sel.GroupRow] | None = None,
 ) -> calc.MoneyTable:
+    """One money table; `rows` are the grouped rows when already read (grants_scan)."""
+    if rows is None:
+        rows = (
+            sel.grants_by_programme(grants=grants)
+            if name == "programme"
+            else sel.grants_grouped(grants=grants, by=name)
+        )
     if name == "programme":
-        return calc.money_table(sel.grants_by_programme(grants=grants), order="total", limit=limit)
-    rows = sel.grants_grouped(grants=grants, by=name)
+        return calc.money_table(rows, order="total", limit=limit)
     if name == "band":
         return calc.money_table(
             rows, label=calc.band_label, order="keys", keys=calc.BAND_ORDER, limit=limit
@@ -129,20 +139,21 @@ def grants_table(
 
 
 def grants_figures(grants: QuerySet[Grant], *, tables: tuple[str, ...] = ()) -> GrantsFigures:
-    first, last, no_date = sel.grant_dates(grants=grants)
-    totals = sel.grant_totals_by_currency(grants=grants)
+    scan = sel.grants_scan(grants=grants, by=tables)
     figures = GrantsFigures(
         grants=grants,
-        count=sum(t.grants for t in totals),
-        totals=totals,
-        stats=calc.money_stats(sel.grant_amounts(grants=grants)),
-        first_date=first,
-        last_date=last,
-        no_date=no_date,
+        count=sum(t.grants for t in scan.totals),
+        totals=scan.totals,
+        stats=calc.money_stats(scan.gbp_amounts),
+        first_date=scan.first_date,
+        last_date=scan.last_date,
+        no_date=scan.no_date,
         datasets=sel.datasets_for_grants(grants=grants),
     )
     for name in tables:
-        figures.tables[name] = grants_table(grants, name, limit=20 if name == "recipient" else None)
+        figures.tables[name] = grants_table(
+            grants, name, limit=20 if name == "recipient" else None, rows=scan.groups[name]
+        )
     return figures
 
 
@@ -242,7 +253,6 @@ class ColdSpots:
     grants_placed: int
     grants_not_placed: int
     grants_other_currency: int
-    data_dates: dict[str, object]
 
 
 def coldspots(*, level: str) -> ColdSpots:
@@ -274,7 +284,6 @@ def coldspots(*, level: str) -> ColdSpots:
         grants_placed=placed,
         grants_not_placed=unplaced,
         grants_other_currency=other,
-        data_dates={},
     )
 
 

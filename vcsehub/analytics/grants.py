@@ -21,6 +21,7 @@ from vcsehub.charities.classification import INCOME_BANDS
 from vcsehub.common.formatting import format_money
 
 GBP = "GBP"
+CENTS = Decimal("0.01")
 NOT_KNOWN = "not known"
 BAND_LABELS = {band.code: band.label for band in INCOME_BANDS}
 BAND_ORDER = [band.code for band in INCOME_BANDS]
@@ -98,6 +99,8 @@ def money_table(
             entry = gbp.setdefault(key, [0, Decimal(0)])
         entry[0] += grants
         entry[1] += total
+    for entry in (*gbp.values(), *others.values(), missing):
+        entry[1] = entry[1].quantize(CENTS)  # SQLite sums carry extra decimal places
     grand = sum((v[1] for v in gbp.values()), Decimal(0))
     if order == "keys" and keys is not None:
         ordered = [(k, gbp.get(k, [0, Decimal(0)])) for k in keys]

@@ -320,6 +320,10 @@ class WherePeopleLive:
     ward_lad: dict[str, str]  # ward code → local authority code
     no_ward: dict[str, int]  # local authority → people whose postcode has no ward
     no_postcode: int
+    # (local authority, ward) → people. A ward code can come with more than one local
+    # authority (areas assigned by where a postcode's point falls), so wards are counted
+    # within each local authority; these add up to by_lad (with no_ward).
+    by_lad_ward: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -329,6 +333,7 @@ class WherePeopleLive:
 def where_people_live(people: People) -> WherePeopleLive:
     by_lad: Counter = Counter()
     by_ward: Counter = Counter()
+    by_lad_ward: Counter = Counter()
     no_ward: Counter = Counter()
     ward_lad: dict[str, str] = {}
     no_postcode = 0
@@ -340,10 +345,13 @@ def where_people_live(people: People) -> WherePeopleLive:
         by_lad[area.lad_code] += 1
         if area.ward_code:
             by_ward[area.ward_code] += 1
-            ward_lad[area.ward_code] = area.lad_code
+            by_lad_ward[(area.lad_code, area.ward_code)] += 1
+            ward_lad.setdefault(area.ward_code, area.lad_code)
         else:
             no_ward[area.lad_code] += 1
-    return WherePeopleLive(dict(by_lad), dict(by_ward), ward_lad, dict(no_ward), no_postcode)
+    return WherePeopleLive(
+        dict(by_lad), dict(by_ward), ward_lad, dict(no_ward), no_postcode, dict(by_lad_ward)
+    )
 
 
 # -- who ----------------------------------------------------------------------------------

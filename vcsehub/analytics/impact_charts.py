@@ -116,10 +116,20 @@ def month_chart_svg(
                     f'font-size="{font - 1}">{escape(count.short)}</text>'
                 )
         if i % label_every == 0:
+            # "May 2025" on two lines, the year only at the start and in January, so that
+            # twelve labels fit side by side without running into each other.
+            name, _, year = month.label.partition(" ")
+            new_year = i == 0 or name.startswith("Jan") or not year
+            label_x = x0 + bar_w
             parts.append(
-                f'<text x="{x0 + bar_w:.1f}" y="{top + plot_h + 15:.1f}" text-anchor="middle" '
-                f'font-size="{font}">{escape(month.label)}</text>'
+                f'<text x="{label_x:.1f}" y="{top + plot_h + 15:.1f}" text-anchor="middle" '
+                f'font-size="{font}">{escape(name[:3] if year else name)}</text>'
             )
+            if new_year and year:
+                parts.append(
+                    f'<text x="{label_x:.1f}" y="{top + plot_h + 15 + font + 2:.1f}" '
+                    f'text-anchor="middle" font-size="{font}">{escape(year)}</text>'
+                )
     axis_y = top + plot_h
     note = _legend_note([c for m in months for c in (m.people, m.contacts)], threshold)
     legend = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from vcsehub.analytics.charities import (
@@ -24,7 +24,8 @@ from vcsehub.analytics.charities import (
 from vcsehub.charities import profile as profile_reads
 from vcsehub.charities.classification import INCOME_BAND_LABELS, INCOME_BAND_NONE, INCOME_BANDS
 from vcsehub.charities.detail import OrganisationDetail, issuer, organisation_detail
-from vcsehub.charities.models import Charity, Register, Status
+from vcsehub.charities.models import Charity, Register
+from vcsehub.charities.models import Status as CharityStatus
 from vcsehub.charities.schemas import (
     AreaProfileOut,
     ErrorOut,
@@ -69,7 +70,7 @@ def organisation_summary(charity: Charity) -> dict:
 def organisation_inactive(detail: OrganisationDetail) -> InactiveCheck:
     charity = detail.charity
     return possibly_inactive(
-        registered=charity.status == Status.REGISTERED,
+        registered=charity.status == CharityStatus.REGISTERED,
         latest_period_end=charity.latest_period_end,
         date_registered=charity.date_registered,
         data_date=charity.data_date,
@@ -266,18 +267,21 @@ def organisations_search(request, params: Query[SearchParams]):
             page_size=params.page_size,
         )
     except ValueError as error:
-        return 400, {"detail": str(error)}
-    return 200, {
-        "total": result.total,
-        "page": result.page,
-        "page_size": result.page_size,
-        "items": [organisation_summary(c) for c in result.items],
-        "facets": {
-            name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-            for name, values in result.facets.items()
+        return Status(400, {"detail": str(error)})
+    return Status(
+        200,
+        {
+            "total": result.total,
+            "page": result.page,
+            "page_size": result.page_size,
+            "items": [organisation_summary(c) for c in result.items],
+            "facets": {
+                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+                for name, values in result.facets.items()
+            },
+            "data_dates": register_data_dates(),
         },
-        "data_dates": register_data_dates(),
-    }
+    )
 
 
 @router.get(
@@ -292,8 +296,8 @@ def organisation_get(request, org_id: str):
     works, up to five years of income and spending and the possibly-inactive check."""
     detail = organisation_detail(org_id=org_id)
     if detail is None:
-        return 404, {"detail": f"No organisation with the org-id {org_id!r} is loaded."}
-    return 200, organisation_payload(detail)
+        return Status(404, {"detail": f"No organisation with the org-id {org_id!r} is loaded."})
+    return Status(200, organisation_payload(detail))
 
 
 @router.get(
@@ -309,6 +313,8 @@ def area_profile(request, gss_code: str):
     residents living there. Each figure carries N, missing and its source."""
     area = profile_area_get(gss_code)
     if area is None:
-        return 404, {"detail": f"No local authority or ward with the code {gss_code!r} is loaded."}
+        return Status(
+            404, {"detail": f"No local authority or ward with the code {gss_code!r} is loaded."}
+        )
     data, figures = area_profile_build(area)
-    return 200, area_profile_payload(area, data, figures)
+    return Status(200, area_profile_payload(area, data, figures))

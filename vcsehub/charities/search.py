@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from vcsehub.charities.classification import (
@@ -29,14 +29,21 @@ from vcsehub.charities.classification import (
     search_words,
 )
 from vcsehub.charities.models import AreaOfOperation, Charity, Classification, Register, Status
+from vcsehub.charities.search_facets import FacetIndex, facet_index
 
 MAX_PAGE_SIZE = 100
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
 FACET_LIMIT = 25
-# Counting categories over more matches than this is slow on a full register (millions of
-# category rows), so the classification facet is left out above it; the other facets stay.
-CLASSIFICATION_FACET_MAX = 5_000
+# Up to this many full-text matches, the database filters, counts and ranks them. Above
+# it, the counts come from the in-memory facet index (search_facets.py), which costs the
+# same for any number of matches.
+SQL_FACETS_MAX = 300
+# Up to this many full-text matches, they are ranked by the engine's relevance score
+# (bm25 / ts_rank), which costs a few microseconds per match. A broader search (a short
+# word found in tens of thousands of names) lists the names with fewest words first, then
+# by name: the order the score gives when each name holds the word once.
+RANK_EXACT_MAX = 5_000
 REGISTER_ALIASES = {
     "ccew": Register.CCEW, "ew": Register.CCEW, "e&w": Register.CCEW, "gb-chc": Register.CCEW,
     "england and wales": Register.CCEW,
@@ -86,37 +93,86 @@ def organisation_search(
     """
     page = max(1, int(page))
     page_size = min(MAX_PAGE_SIZE, max(1, int(page_size)))
-    base = _filtered(
-        register=register,
-        status=status,
-        income_band=income_band,
-        classification=classification,
-        lad_code=lad_code,
-        lad_mode=lad_mode,
-    )
+    filters = {
+        "register": register,
+        "status": status,
+        "income_band": income_band,
+        "classification": classification,
+        "lad_code": lad_code,
+        "lad_mode": lad_mode,
+    }
+    base = _filtered(**filters)
     text = (q or "").strip()[:MAX_QUERY_CHARS]
     words = search_words(text)[:MAX_WORDS]
     exact = _exact_condition(text)
+    engine = _POSTGRES if connection.vendor == "postgresql" else _SQLITE
     if not text:
-        matched = base
-        items = list(base.order_by("name", "org_id")[(page - 1) * page_size : page * page_size])
-    else:
-        engine = _POSTGRES if connection.vendor == "postgresql" else _SQLITE
-        condition = exact if exact is not None else Q(pk__in=[])
-        if words:
-            condition = condition | Q(pk__in=engine.matching_ids(words))
-        matched = base.filter(condition)
-        exact_ids = (
-            list(base.filter(exact).order_by("org_id").values_list("id", flat=True)[:50])
-            if exact
-            else []
-        )
-        items = _ranked_page(engine, base, words, exact_ids, page=page, page_size=page_size)
+        index = facet_index()
+        matched_bits = _filter_bits(index, **filters)
+        total = matched_bits.bit_count()
+        if connection.vendor == "sqlite":
+            # The index's name order is SQLite's; another engine sorts by its own collation.
+            ids = index.ids(
+                matched_bits, limit=page_size, offset=(page - 1) * page_size, by_name=True
+            )
+            rows = Charity.objects.in_bulk(ids)
+            items = [rows[i] for i in ids if i in rows]
+        else:
+            start = (page - 1) * page_size
+            items = list(base.order_by("name", "org_id")[start : start + page_size])
+        facets = _index_facets(index, matched_bits) if total else {}
+        return SearchResult(items, total, facets, page, page_size)
+    found = engine.matching_id_list(words) if words else []
+    if len(found) <= SQL_FACETS_MAX:
+        return _small_search(engine, base, words, exact, found, page=page, page_size=page_size)
+    # Many matches: counts from the facet index, filters as bitsets.
+    index = facet_index()
+    candidates = index.bits(found)
+    exact_all = (
+        list(Charity.objects.filter(exact).values_list("id", flat=True)[:1000]) if exact else []
+    )
+    if exact_all:
+        candidates |= index.bits(exact_all)
+    matched_bits = candidates & _filter_bits(index, **filters)
+    total = matched_bits.bit_count()
+    exact_ids = (
+        list(base.filter(exact).order_by("org_id").values_list("id", flat=True)[:50])
+        if exact
+        else []
+    )
+    start = (page - 1) * page_size
+    ids = exact_ids[start : start + page_size]
+    wanted = page_size - len(ids)
+    if wanted:
+        offset = max(0, start - len(exact_ids))
+        ranked_bits = matched_bits & ~index.bits(exact_ids) if exact_ids else matched_bits
+        if len(found) <= RANK_EXACT_MAX:
+            ids += engine.ranked_in(index, ranked_bits, words)[offset : offset + wanted]
+        else:
+            ids += index.ids(ranked_bits, limit=wanted, offset=offset)
+    rows = Charity.objects.in_bulk(ids)
+    items = [rows[i] for i in ids if i in rows]
+    facets = _index_facets(index, matched_bits) if total else {}
+    return SearchResult(items, total, facets, page, page_size)
+
+
+def _small_search(engine, base, words, exact, found, *, page, page_size) -> SearchResult:
+    """Few matches: the database filters, counts and ranks them (always current)."""
+    condition = exact if exact is not None else Q(pk__in=[])
+    if found:
+        condition = condition | Q(pk__in=found)
+    matched = base.filter(condition)
+    exact_ids = (
+        list(base.filter(exact).order_by("org_id").values_list("id", flat=True)[:50])
+        if exact
+        else []
+    )
+    items = _ranked_page(engine, base, words, exact_ids, page=page, page_size=page_size)
     total = matched.count()
     return SearchResult(
         items=items,
         total=total,
-        facets=_facets(matched, total=total) if total else {},
+        facets=_facets(matched) if total else {},
         page=page,
         page_size=page_size,
     )
@@ -146,10 +202,10 @@ def _filtered(*, register, status, income_band, classification, lad_code, lad_mo
             raise ValueError(f"There is no income band called {income_band!r}.")
         charities = charities.filter(income_band=band)
     if classification:
-        wanted = Classification.objects.filter(
-            Q(code=classification) | Q(label__iexact=classification)
-        ).values("charity_id")
-        charities = charities.filter(id__in=wanted)
+        wanted = Classification.objects.filter(charity_id=OuterRef("pk")).filter(
+            _classification_condition(classification)
+        )
+        charities = charities.filter(Exists(wanted))
     if lad_code:
         if lad_mode not in LAD_MODES:
             raise ValueError(f"lad_mode must be 'based' or 'works', not {lad_mode!r}.")
@@ -224,6 +280,32 @@ class _Sqlite:
             (self.match_expression(words),),
         )
 
+    def matching_id_list(self, words: list[str]) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM charities_charity_fts WHERE charities_charity_fts MATCH %s",
+                [self.match_expression(words)],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def ranked_in(self, index: FacetIndex, bits: int, words: list[str]) -> list[int]:
+        """The matches in `bits`, best first: bm25, then name (from the index)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, rank FROM charities_charity_fts WHERE charities_charity_fts MATCH %s",
+                [self.match_expression(words)],
+            )
+            scored = cursor.fetchall()
+        data = bits.to_bytes((index.size >> 3) + 1, "little")
+        size, name_rank = index.size, index.name_rank
+        kept = [
+            (rank, name_rank[i], i)
+            for i, rank in scored
+            if i < size and data[i >> 3] >> (i & 7) & 1
+        ]
+        kept.sort()
+        return [i for _, _, i in kept]
+
     def ranked_ids(self, base: QuerySet, words, *, exclude, limit, offset) -> list[int]:
         # The FTS query runs first, once (MATERIALIZED); the filters then apply to its rows.
         sql = (
@@ -265,6 +347,29 @@ class _Postgres:
             (self.tsquery(words), self.phrase(words)),
         )
 
+    def matching_id_list(self, words: list[str]) -> list[int]:
+        return list(
+            Charity.objects.filter(pk__in=self.matching_ids(words)).values_list("id", flat=True)
+        )
+
+    def _score(self, words) -> RawSQL:
+        return RawSQL(  # noqa: S611 - words are parameters
+            f"ts_rank({self.VECTOR}, to_tsquery('simple', %s)) "
+            "+ word_similarity(%s, charities_charity.search_text)",
+            (self.tsquery(words), self.phrase(words)),
+        )
+
+    def ranked_in(self, index: FacetIndex, bits: int, words: list[str]) -> list[int]:
+        """The matches in `bits`, best first (score, then name in the database's collation)."""
+        ranked = (
+            Charity.objects.filter(pk__in=self.matching_ids(words))
+            .annotate(score=self._score(words))
+            .order_by("-score", "name", "id")
+            .values_list("id", flat=True)
+        )
+        data = bits.to_bytes((index.size >> 3) + 1, "little")
+        return [i for i in ranked if i < index.size and data[i >> 3] >> (i & 7) & 1]
+
     def ranked_ids(self, base: QuerySet, words, *, exclude, limit, offset) -> list[int]:
         score = RawSQL(  # noqa: S611 - words are parameters
             f"ts_rank({self.VECTOR}, to_tsquery('simple', %s)) "
@@ -288,12 +393,8 @@ _POSTGRES = _Postgres()
 # -- facets ------------------------------------------------------------------------------------
 
 
-def _facets(matched: QuerySet, *, total: int) -> dict[str, list[FacetValue]]:
-    """Counts per value of each filter among the matches. Missing income shows as "none".
-
-    "classification" is absent (not empty) when there are more than
-    CLASSIFICATION_FACET_MAX matches.
-    """
+def _facets(matched: QuerySet) -> dict[str, list[FacetValue]]:
+    """Counts per value of each filter among the matches. Missing income shows as "none"."""
 
     groups = (
         matched.order_by()
@@ -305,6 +406,19 @@ def _facets(matched: QuerySet, *, total: int) -> dict[str, list[FacetValue]]:
     for register, status, band, n in groups:
         for name, value in (("register", register), ("status", status), ("income_band", band)):
             tallies[name][value] = tallies[name].get(value, 0) + n
+    # Importers store each category once per charity, so rows count charities.
+    classifications = (
+        Classification.objects.filter(charity_id__in=matched.order_by().values("id"))
+        .values("code", "label")
+        .annotate(n=Count("id"))
+        .values_list("code", "label", "n")
+    )
+    return _facet_values(tallies, {(code, label): n for code, label, n in classifications})
+
+
+def _facet_values(
+    tallies: dict[str, dict[str, int]], categories: dict[tuple[str, str], int]
+) -> dict[str, list[FacetValue]]:
     labels = {
         "register": dict(Register.choices),
         "status": dict(Status.choices),
@@ -314,19 +428,79 @@ def _facets(matched: QuerySet, *, total: int) -> dict[str, list[FacetValue]]:
         name: [
             FacetValue(value=value or "none", label=str(labels[name].get(value, value)), count=n)
             for value, n in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+            if n
         ]
         for name, values in tallies.items()
     }
-    if total <= CLASSIFICATION_FACET_MAX:
-        # Importers store each category once per charity, so rows count charities.
-        classifications = (
-            Classification.objects.filter(charity_id__in=matched.order_by().values("id"))
-            .values("code", "label")
-            .annotate(n=Count("id"))
-            .order_by("-n", "label")[:FACET_LIMIT]
-        )
-        facets["classification"] = [
-            FacetValue(value=row["code"], label=row["label"], count=row["n"])
-            for row in classifications
-        ]
+    top = sorted(categories.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
+    top = top[:FACET_LIMIT]
+    facets["classification"] = [
+        FacetValue(value=code, label=label, count=n) for (code, label), n in top if n
+    ]
     return facets
+
+
+def _index_facets(index: FacetIndex, matched: int) -> dict[str, list[FacetValue]]:
+    tallies = {
+        name: {value: (matched & bits).bit_count() for value, bits in values.items()}
+        for name, values in index.values.items()
+    }
+    for name in ("register", "status", "income_band"):
+        tallies.setdefault(name, {})
+    categories = {pair: (matched & bits).bit_count() for pair, bits in index.categories.items()}
+    return _facet_values(tallies, categories)
+
+
+def _filter_bits(
+    index: FacetIndex, *, register, status, income_band, classification, lad_code, lad_mode
+) -> int:
+    """The charities the filters allow, as a bitset (filter values already checked)."""
+    bits = index.everything
+    if register:
+        bits &= index.values["register"].get(register_code(register), 0)
+    if status:
+        bits &= index.values["status"].get(status.lower(), 0)
+    if income_band:
+        band = INCOME_BAND_NONE if income_band.lower() == "none" else income_band.lower()
+        bits &= index.values["income_band"].get(band, 0)
+    if classification:
+        codes = set(_labels_matching(classification))
+        wanted = 0
+        for (code, label), pair_bits in index.categories.items():
+            if code == classification or label in codes:
+                wanted |= pair_bits
+        bits &= wanted
+    if lad_code:
+        code = lad_code.strip().upper()
+        if lad_mode == "based":
+            found = Charity.objects.filter(lad_code=code).values_list("id", flat=True)
+        else:
+            found = AreaOfOperation.objects.filter(gss_code=code).values_list(
+                "charity_id", flat=True
+            )
+        bits &= index.bits(found.iterator(chunk_size=20000))
+    return bits
+
+
+def _classification_condition(value: str) -> Q:
+    """A category row matching a code (e.g. "105") or a label, whatever its case."""
+    labels = _labels_matching(value)
+    return Q(code=value) | Q(label__in=labels) if labels else Q(code=value)
+
+
+def _labels_matching(value: str) -> list[str]:
+    """The stored category labels equal to `value` ignoring case (as label__iexact would).
+
+    Read from the label index one distinct label at a time (a few dozen lookups), not by
+    scanning millions of category rows.
+    """
+    table = Classification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE labels(label) AS (SELECT MIN(label) FROM {table} "  # noqa: S608 - our table
+            f"UNION ALL SELECT (SELECT MIN(label) FROM {table} WHERE label > labels.label) "
+            "FROM labels WHERE labels.label IS NOT NULL) "
+            "SELECT label FROM labels WHERE label IS NOT NULL AND UPPER(label) = UPPER(%s)",
+            [value],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -6,8 +6,10 @@ everything (rows, search index, links) as it was.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -22,7 +24,10 @@ from vcsehub.charities.models import (
     OrgIdLink,
 )
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 20_000
+# SQLite page cache while a register loads: 256 MiB, so the indexes being filled stay in
+# memory. Given back when the load ends.
+BULK_CACHE_KIB = 256 * 1024
 
 
 def rows_bulk_insert(
@@ -32,39 +37,111 @@ def rows_bulk_insert(
     rows: Iterable[Sequence],
     batch_rows: int = BATCH_ROWS,
     suffix: str = "",
+    table: str | None = None,
 ) -> int:
-    """INSERT many rows with executemany, in batches; no model instances, no per-row queries.
+    """INSERT many rows; no model instances, no per-row queries.
 
     `fields` are model field names (attnames for foreign keys, e.g. "charity_id"); each row
-    gives their values in that order. JSON fields take Python lists/dicts. `suffix` is added
-    to the INSERT, e.g. an ON CONFLICT clause (written the same on SQLite and PostgreSQL).
+    gives their values in that order. JSON fields take Python lists/dicts. Fields not given
+    take their model default ("" for text, None if nullable), as bulk_create would.
+    `suffix` is added to the INSERT, e.g. an ON CONFLICT clause (written the same on SQLite
+    and PostgreSQL). `table` loads a staging table with the model's columns instead.
+    """
+    columns, prepare = bulk_layout(model=model, fields=fields)
+    return table_rows_insert(
+        table=table or model._meta.db_table,
+        columns=columns,
+        rows=prepare(rows),
+        batch_rows=batch_rows,
+        suffix=suffix,
+    )
+
+
+class JsonText(str):
+    """Text already encoded as JSON (exactly as json.dumps would): stored as it is."""
+
+
+def bulk_layout(
+    *, model: type[models.Model], fields: Sequence[str]
+) -> tuple[list[str], Callable[[Iterable[Sequence]], Iterator[Sequence]]]:
+    """The columns rows_bulk_insert writes for `fields`, and what it does to each row first.
+
+    The second is a function taking rows of `fields` values and giving rows ready for the
+    columns: JSON fields encoded, the other columns' defaults added. It is pure, so another
+    process can run it (see importers/parallel.py).
     """
     meta = model._meta
     given = [meta.get_field(name) for name in fields]
-    # Fields not given take their model default ("" for text, None if nullable), as bulk_create would.
     defaults = [
         field for field in meta.concrete_fields if field not in given and not field.primary_key
     ]
-    extra = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaults)
-    columns, json_positions = [], []
-    for position, field in enumerate([*given, *defaults]):
-        columns.append(field.column)
-        if isinstance(field, models.JSONField) and position < len(given):
-            json_positions.append(position)
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    ) + suffix
-    total = 0
-    batch: list[Sequence] = []
-    with connection.cursor() as cursor:
+    json_positions = [
+        position for position, field in enumerate(given) if isinstance(field, models.JSONField)
+    ]
+    dumps = json.JSONEncoder(default=str).encode
+    # Defaults as plain values (JSON as its text), so prepared rows can be pickled.
+    extra = tuple(
+        dumps(field.get_default())
+        if isinstance(field, models.JSONField)
+        else field.get_db_prep_save(field.get_default(), connection)
+        for field in defaults
+    )
+
+    def encoded(value) -> str:
+        if value.__class__ is JsonText:
+            return value
+        if value.__class__ is list and not value:
+            return "[]"
+        return dumps(value)
+
+    def prepare(rows: Iterable[Sequence]) -> Iterator[Sequence]:
+        if not json_positions and not extra:
+            yield from rows
+            return
         for row in rows:
             if json_positions:
                 row = list(row)
                 for position in json_positions:
-                    row[position] = json.dumps(row[position], default=str)
-            batch.append((*row, *extra) if extra else row)
+                    row[position] = encoded(row[position])
+            yield (*row, *extra) if extra else row
+
+    return [field.column for field in [*given, *defaults]], prepare
+
+
+def table_rows_insert(
+    *,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    batch_rows: int = BATCH_ROWS,
+    suffix: str = "",
+) -> int:
+    """Write rows of plain values into a table, the fastest way the database offers.
+
+    SQLite: the DB-API cursor's executemany in batches. PostgreSQL: COPY (psycopg 3), or
+    executemany when there is a `suffix` (COPY cannot resolve conflicts).
+    """
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(c) for c in columns)
+    total = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not suffix:
+            # A batch is gathered before each COPY: making the rows may itself query the
+            # database, which cannot happen while a COPY is under way.
+            sql = f"COPY {quote(table)} ({column_list}) FROM STDIN"
+            for batch in _batched(rows, batch_rows):
+                with cursor.cursor.copy(sql) as copy:
+                    for row in batch:
+                        copy.write_row(row)
+                total += len(batch)
+            return total
+        sql = (
+            f"INSERT INTO {quote(table)} ({column_list}) "  # noqa: S608 - names from our models
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        ) + suffix
+        batch: list[Sequence] = []
+        for row in rows:
+            batch.append(row)
             if len(batch) >= batch_rows:
                 cursor.executemany(sql, batch)
                 total += len(batch)
@@ -73,6 +150,54 @@ def rows_bulk_insert(
             cursor.executemany(sql, batch)
             total += len(batch)
     return total
+
+
+def _batched(rows: Iterable[Sequence], size: int) -> Iterator[list[Sequence]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+Column = tuple[str, "models.Field | str"]
+
+
+def staging_table_create(*, name: str, columns: Sequence[Column], primary_key: str = "") -> None:
+    """A temporary table for one import (gone at the end of the connection, or dropped).
+
+    Each column is (name, a model field whose type it takes, or an SQL type). Created
+    inside the import's transaction, so a failed import leaves nothing behind.
+    """
+    parts = [
+        f"{column} {kind if isinstance(kind, str) else kind.db_type(connection)}"
+        for column, kind in columns
+    ]
+    if primary_key:
+        parts.append(f"PRIMARY KEY ({primary_key})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(parts)})")
+
+
+def staging_table_drop(*, name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+@contextmanager
+def bulk_load_session() -> Iterator[None]:
+    """Settings for loading a large register (SQLite: a bigger page cache), then back."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 def register_rows_delete(*, register: str) -> None:

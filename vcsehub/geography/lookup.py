@@ -1,7 +1,11 @@
 """Postcode → small areas → ward, district, region → deprivation, one or many at a time.
 
-`postcodes_lookup(list)` answers in input order with one query per 500 postcodes (plus a
-few for names and deprivation), so 100,000 postcodes take about a second.
+`postcodes_lookup(list)` answers in input order with one query per 500 postcodes, asked
+in sorted order (plus a few for names and deprivation, loaded once per batch). Each row
+comes back as a few columns, its area codes joined into one key with its source, so each
+area combination is named and given its deciles once, not once per postcode; results are
+built positionally with the garbage collector paused. 100,000 postcodes take about a
+second of CPU (see benchmarks/README.md).
 
 Several sources can describe one postcode (an official ONS directory, and the derived
 WMCA file). They are merged field by field: official sources first (in registry order),
@@ -15,13 +19,15 @@ get the WIMD 2019 / SIMD 2020 decile in their own fields: national indices are n
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
 
 from vcsehub.geography.models import Area, AreaType, Deprivation, DeprivationIndex, Postcode
-from vcsehub.geography.postcodes import postcode_check
+from vcsehub.geography.postcodes import postcode_check, postcode_well_formed
 from vcsehub.sources.registry import Source, all_sources
 
 CHUNK = 500
@@ -117,61 +123,96 @@ NOT_LOADED = (
     "It may be very new, or outside the areas loaded."
 )
 EMPTY = ("", None, 0)
-MERGED_SET = frozenset(MERGED)
+# The area columns of a postcode row, fetched joined into one text key with its source id
+# (official rows of one source share their key, so each key is parsed once).
+AREA_COLUMNS = (
+    "lsoa11",
+    "lsoa21",
+    "ward_code",
+    "ward_year",
+    "lad_code",
+    "region_code",
+    "country_code",
+)
+# Above this many codes, read the whole (small) name or deprivation table once instead.
+WHOLE_TABLE = 5_000
 
 
 def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     """Look up many postcodes; results in input order (duplicates answered each time)."""
+    with _collector_paused():
+        return _lookup(postcodes)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while a batch builds its results.
+
+    A big batch makes hundreds of thousands of small objects that all live until it ends,
+    and the collector would scan them again and again: over half the time of making them.
+    They hold no reference cycles, so collecting later loses nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     priority, sources = _source_info()
-    checks = {}
+    checks: dict = {}  # input → its normalised postcode (a str), or its PostcodeCheck
+    valid: set[str] = set()
+    well_formed = postcode_well_formed
     for text in postcodes:
         if text not in checks:
-            checks[text] = postcode_check(text)
-    wanted = list(dict.fromkeys(c.postcode for c in checks.values() if c.valid))
-    rows_by_postcode = _rows(wanted)
-    merged = {pc: _merge(rows, priority, sources) for pc, rows in rows_by_postcode.items()}
-    names = _names(merged.values())
-    deprivation = _deprivation(merged.values())
-    areas: dict[tuple, tuple] = {}
-    used: dict[tuple, list[SourceUsed]] = {}
-    parts = {
-        pc: _parts(record, names, deprivation, areas, used, sources)
-        for pc, record in merged.items()
-    }
-    results = []
+            quick = well_formed(text) if text.__class__ is str else None
+            if quick is None:
+                check = checks[text] = postcode_check(text)
+                if check.valid:
+                    valid.add(check.postcode)
+            else:
+                checks[text] = quick
+                valid.add(quick)
+    wanted = sorted(valid)
+    single, multi = _rows(wanted)
+    keys = {row[1]: None for row in single.values()}
+    for rows in multi.values():
+        keys.update((row[1], None) for row in rows)
+    parsed = {key: _parse_key(key) for key in keys}
+    context = _Context(parsed.values(), sources)
+    by_key: dict[str, tuple] = {}
+    for key, (source_id, *codes) in parsed.items():
+        source = sources.get(source_id)
+        derived = bool(source and source.derived)
+        area = context.area(*codes)
+        plain = not derived and codes[6] in ("", ENGLAND)  # "ok" unless terminated
+        source_list = context.source_list((source_id,))
+        by_key[key] = (plain, area[0], area[1] + (source_list,), area, source_list, derived)
+    multi_tails = {}
+    for pc, rows in multi.items():
+        values = _merge(rows, parsed, priority, sources)
+        multi_tails[pc] = context.tail(
+            context.area(*(values[name] for name in AREA_COLUMNS)),
+            values["introduced"],
+            values["terminated"],
+            values["latitude"],
+            values["longitude"],
+            context.source_list(values["sources"]),
+            values["derived_fields"],
+        )
+    results: list[PostcodeResult] = []
+    append = results.append
     for text in postcodes:
         check = checks[text]
-        part = parts.get(check.postcode) if check.valid else None
-        if part is not None:
-            (
-                status,
-                reason,
-                intr,
-                term,
-                lsoas_wards,
-                ward_year,
-                districts,
-                lat,
-                lon,
-                figures,
-                src,
-                der,
-            ) = part
-            # Positional, in PostcodeResult's field order: the hot loop of big batches.
-            results.append(
-                PostcodeResult(
-                    check.input, check.postcode, True, True, status, reason, intr, term,
-                    *lsoas_wards, ward_year, *districts, lat, lon, *figures, src, list(der),
-                )
-            )  # fmt: skip
+        if check.__class__ is str:
+            pc, given = check, text
         elif check.valid:
-            results.append(
-                PostcodeResult(
-                    input=check.input, postcode=check.postcode, valid=True, reason=NOT_LOADED
-                )
-            )
+            pc, given = check.postcode, check.input
         else:
-            results.append(
+            append(
                 PostcodeResult(
                     input=check.input,
                     postcode=check.postcode,
@@ -180,50 +221,96 @@ def postcodes_lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
                     reason=check.reason,
                 )
             )
+            continue
+        row = single.get(pc)
+        if row is not None:
+            _, key, introduced, terminated, lat, lon = row
+            plain, before, after, area, source_list, derived = by_key[key]
+            if plain and not terminated:
+                # The usual answer, built positionally in PostcodeResult's field order.
+                append(
+                    PostcodeResult(
+                        given, pc, True, True, "ok", "", introduced, "", *before, lat, lon,
+                        *after, [],
+                    )
+                )  # fmt: skip
+                continue
+            fields = ()
+            if derived:
+                values = (introduced, terminated, *parsed[key][1:], lat, lon)
+                fields = tuple(n for n, v in zip(MERGED, values, strict=True) if v not in EMPTY)
+            tail = context.tail(area, introduced, terminated, lat, lon, source_list, fields)
+        else:
+            tail = multi_tails.get(pc)
+            if tail is None:
+                append(PostcodeResult(input=given, postcode=pc, valid=True, reason=NOT_LOADED))
+                continue
+        append(PostcodeResult(given, pc, *tail[0], list(tail[1])))
     return results
 
 
-def _rows(wanted: list[str]) -> dict[str, list[tuple]]:
-    """Postcode rows of every source, one query per CHUNK postcodes (plain DB-API tuples)."""
-    table = connection.ops.quote_name(Postcode._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Postcode._meta.get_field(f).column)
-        for f in ("postcode", "source_id", *MERGED)
+@functools.lru_cache(maxsize=4)
+def _select_sql(vendor: str) -> str:
+    """The postcode query: postcode, source id and area codes as one key, per-postcode fields."""
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return quote(Postcode._meta.get_field(name).column)
+
+    parts = [column(f) for f in ("source_id", *AREA_COLUMNS)]
+    if vendor == "sqlite":  # one printf builds the key in one go, where || copies 15 times
+        key = f"printf('{'|'.join(['%%s'] * len(parts))}', {', '.join(parts)})"  # %% for the driver
+    else:
+        key = f"concat_ws('|', {', '.join(parts)})"
+    return (
+        f"SELECT {column('postcode')}, {key}, {column('introduced')}, {column('terminated')}, "  # noqa: S608
+        f"{column('latitude')}, {column('longitude')} "
+        f"FROM {quote(Postcode._meta.db_table)} WHERE {column('postcode')} IN ({{marks}})"
     )
-    found: dict[str, list[tuple]] = {}
+
+
+def _rows(wanted: list[str]) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
+    """Rows of the wanted postcodes, one query per CHUNK of them in sorted order.
+
+    Sorted, the index and table pages are read in order instead of at random. Returns
+    (postcode → its one row, postcode → its rows when several sources have it).
+    """
+    sql = _select_sql(connection.vendor)
+    single: dict[str, tuple] = {}
+    multi: dict[str, list[tuple]] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE postcode IN ({marks})", chunk)  # noqa: S608
+            cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
             for row in cursor.fetchall():
-                found.setdefault(row[0], []).append(row)
-    return found
+                pc = row[0]
+                if pc in multi:
+                    multi[pc].append(row)
+                elif pc in single:
+                    multi[pc] = [single.pop(pc), row]
+                else:
+                    single[pc] = row
+    return single, multi
 
 
-def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Source]) -> dict:
+def _parse_key(key: str) -> tuple:
+    """'nspl|E01…|…|2021|…' → (source id, lsoa11, lsoa21, ward, ward year, lad, region, country)."""
+    source_id, lsoa11, lsoa21, ward, ward_year, lad, region, country = key.split("|")
+    return source_id, lsoa11, lsoa21, ward, int(ward_year), lad, region, country
+
+
+def _merge(rows: list[tuple], parsed: dict, priority: dict[str, int], sources: dict) -> dict:
     """Official rows first, derived ones filling gaps; say which fields came from derived rows."""
-    if len(rows) == 1:  # the usual case: one source knows this postcode
-        row = rows[0]
-        values = dict(zip(MERGED, row[2:], strict=True))
-        source = sources.get(row[1])
-        values["sources"] = (row[1],)
-        values["derived_fields"] = (
-            tuple(k for k, v in values.items() if v not in EMPTY and k in MERGED_SET)
-            if source is not None and source.derived
-            else ()
-        )
-        return values
-    rows.sort(key=lambda r: priority.get(r[1], len(priority)))
+    rows = sorted(rows, key=lambda r: priority.get(parsed[r[1]][0], len(priority)))
     values = dict.fromkeys(MERGED, "")
     derived_fields: list[str] = []
     used: list[str] = []
-    for row in rows:
-        source_id = row[1]
+    for _, key, introduced, terminated, lat, lon in rows:
+        source_id, *codes = parsed[key]
         source = sources.get(source_id)
         is_derived = bool(source and source.derived)
         contributed = False
-        for name, value in zip(MERGED, row[2:], strict=True):
+        for name, value in zip(MERGED, (introduced, terminated, *codes, lat, lon), strict=True):
             if value in EMPTY or values[name] not in EMPTY:
                 continue
             values[name] = value
@@ -237,145 +324,165 @@ def _merge(rows: list[tuple], priority: dict[str, int], sources: dict[str, Sourc
     return values
 
 
-def _parts(r, names, deprivation, areas, used, sources) -> tuple:
-    """Everything in one found postcode's result but `input`, grouped as _build expects."""
-    key = (
-        r["lsoa11"],
-        r["lsoa21"],
-        r["ward_code"],
-        r["lad_code"],
-        r["region_code"],
-        r["country_code"],
-    )
-    area = areas.get(key)
-    if area is None:
-        area = areas[key] = _area_parts(*key, names=names, deprivation=deprivation)
-    source_list = used.get(r["sources"])
-    if source_list is None:
-        source_list = used[r["sources"]] = [
-            SourceUsed(
-                id=s,
-                title=sources[s].title if s in sources else s,
-                derived=bool(s in sources and sources[s].derived),
-            )
-            for s in r["sources"]
-        ]
-    lsoas_wards, districts, figures = area
-    terminated = r["terminated"] or ""
-    country = districts[4]
-    if terminated or r["derived_fields"] or (country and country != ENGLAND):
-        status, reason = _status(
-            terminated=terminated,
-            lsoa11=lsoas_wards[0],
-            lsoa11_name=lsoas_wards[1],
-            lad_code=districts[0],
-            lad_name=districts[1],
-            country_code=country,
-            country_name=districts[5],
-            derived_fields=r["derived_fields"],
+class _Context:
+    """Names and deprivation of the areas in one batch, loaded once, and caches built on them."""
+
+    def __init__(self, keys: Iterable[tuple], sources: dict[str, Source]) -> None:
+        lsoa11: set[str] = set()
+        lsoa21: set[str] = set()
+        other: set[str] = set()
+        no_region: set[str] = set()
+        for _, l11, l21, ward, _, lad, region, country in keys:
+            lsoa11.add(l11)
+            lsoa21.add(l21)
+            other.update((ward, lad, region, country))
+            if lad and not region:
+                no_region.add(lad)
+        lsoa11.discard("")
+        lsoa21.discard("")
+        other.discard("")
+        self.names = _names(lsoa11, lsoa21, other, no_region)
+        self.deprivation = _deprivation(lsoa11, lsoa21)
+        self.sources = sources
+        self.areas: dict[tuple, tuple] = {}
+        self.source_lists: dict[tuple, list[SourceUsed]] = {}
+        self.statuses: dict[tuple, tuple[str, str]] = {}
+
+    def area(self, lsoa11, lsoa21, ward, ward_year, lad, region, country) -> tuple:
+        """(the 13 LSOA/ward/district fields, the 8 deprivation fields) of an area combination."""
+        key = (lsoa11, lsoa21, ward, ward_year, lad, region, country)
+        found = self.areas.get(key)
+        if found is None:
+            found = self.areas[key] = self._area(*key)
+        return found
+
+    def _area(self, lsoa11, lsoa21, ward, ward_year, lad, region, country) -> tuple:
+        names = self.names
+        if not region and lad:
+            region = names.get(("region_of", lad), "")
+        fields = (
+            lsoa11,
+            names.get(("lsoa11", lsoa11), "") if lsoa11 else "",
+            lsoa21,
+            names.get(("lsoa21", lsoa21), "") if lsoa21 else "",
+            ward,
+            names.get(("other", ward), "") if ward else "",
+            ward_year or None,
+            lad,
+            names.get(("other", lad), "") if lad else "",
+            region,
+            names.get(("other", region), "") if region else "",
+            country,
+            names.get(("other", country), "") if country else "",
         )
-    else:
-        status, reason = "ok", ""
-    lat, lon = r["latitude"], r["longitude"]
-    return (
-        status,
-        reason,
-        r["introduced"] or "",
-        terminated,
-        lsoas_wards,
-        r["ward_year"] or None,
-        districts,
-        lat if lat != "" else None,
-        lon if lon != "" else None,
-        figures,
-        source_list,
-        r["derived_fields"],
-    )
+        figures: list[int | None] = []
+        for index, code in (
+            (DeprivationIndex.IMD2019, lsoa11),
+            (DeprivationIndex.IMD2025, lsoa21),
+            (DeprivationIndex.WIMD2019, lsoa11),
+            (DeprivationIndex.SIMD2020, lsoa11),
+        ):
+            rank, decile = (
+                self.deprivation.get((index, code), (None, None)) if code else (None, None)
+            )
+            figures += [decile, rank]
+        return fields, tuple(figures)
+
+    def source_list(self, ids: tuple[str, ...]) -> list[SourceUsed]:
+        found = self.source_lists.get(ids)
+        if found is None:
+            sources = self.sources
+            found = self.source_lists[ids] = [
+                SourceUsed(
+                    id=s,
+                    title=sources[s].title if s in sources else s,
+                    derived=bool(s in sources and sources[s].derived),
+                )
+                for s in ids
+            ]
+        return found
+
+    def tail(self, area, introduced, terminated, lat, lon, source_list, derived_fields) -> tuple:
+        """(every PostcodeResult field after `postcode` but derived_fields, derived_fields)."""
+        fields, figures = area
+        terminated = terminated or ""
+        country = fields[11]
+        if terminated or derived_fields or (country and country != ENGLAND):
+            key = (fields, terminated, derived_fields)
+            status = self.statuses.get(key)
+            if status is None:
+                status = self.statuses[key] = _status(
+                    terminated=terminated,
+                    lsoa11=fields[0],
+                    lsoa11_name=fields[1],
+                    lad_code=fields[7],
+                    lad_name=fields[8],
+                    country_code=country,
+                    country_name=fields[12],
+                    derived_fields=derived_fields,
+                )
+        else:
+            status = ("ok", "")
+        head = (True, True, *status, introduced or "", terminated)
+        lat = lat if lat != "" else None
+        lon = lon if lon != "" else None
+        return head + fields + (lat, lon) + figures + (source_list,), derived_fields
 
 
-def _area_parts(lsoa11, lsoa21, ward, lad, region, country, *, names, deprivation) -> tuple:
-    """(LSOA and ward fields, district/region/country fields, deprivation fields), in field order."""
-    if not region and lad:
-        region = names.get(("region_of", lad), "")
-    lsoas_wards = (
-        lsoa11,
-        names.get(("lsoa11", lsoa11), "") if lsoa11 else "",
-        lsoa21,
-        names.get(("lsoa21", lsoa21), "") if lsoa21 else "",
-        ward,
-        names.get(("other", ward), "") if ward else "",
-    )
-    districts = (
-        lad,
-        names.get(("other", lad), "") if lad else "",
-        region,
-        names.get(("other", region), "") if region else "",
-        country,
-        names.get(("other", country), "") if country else "",
-    )
-    figures: list[int | None] = []
-    for index, code in (
-        (DeprivationIndex.IMD2019, lsoa11),
-        (DeprivationIndex.IMD2025, lsoa21),
-        (DeprivationIndex.WIMD2019, lsoa11),
-        (DeprivationIndex.SIMD2020, lsoa11),
-    ):
-        rank, decile = deprivation.get((index, code), (None, None)) if code else (None, None)
-        figures += [decile, rank]
-    return lsoas_wards, districts, tuple(figures)
-
-
-def _names(records: Iterable[dict]) -> dict[tuple[str, str], str]:
-    """(kind, code) → name, for the LSOAs, wards, districts, regions and countries found."""
-    wanted: dict[str, set[str]] = {"lsoa11": set(), "lsoa21": set(), "other": set()}
-    for r in records:
-        if r.get("lsoa11"):
-            wanted["lsoa11"].add(r["lsoa11"])
-        if r.get("lsoa21"):
-            wanted["lsoa21"].add(r["lsoa21"])
-        for key in ("ward_code", "lad_code", "region_code", "country_code"):
-            if r.get(key):
-                wanted["other"].add(r[key])
+def _names(
+    lsoa11: set[str], lsoa21: set[str], other: set[str], no_region: set[str]
+) -> dict[tuple[str, str], str]:
+    """(kind, code) → name, for the LSOAs, wards, districts, regions and countries wanted."""
     names: dict[tuple[str, str], str] = {}
     # Region from the district when the directory has no region column.
-    missing = {r["lad_code"] for r in records if r.get("lad_code") and not r.get("region_code")}
-    if missing:
-        for code, region in Area.objects.filter(type=AreaType.LAD, code__in=missing).values_list(
-            "code", "region_code"
+    if no_region:
+        other = set(other)
+        for code, region in _by_codes(
+            Area.objects.filter(type=AreaType.LAD), no_region, ("code", "region_code")
         ):
             names[("region_of", code)] = region
             if region:
-                wanted["other"].add(region)
+                other.add(region)
     queries = (
-        ("lsoa11", [AreaType.LSOA11, AreaType.WELSH_LSOA11, AreaType.DATAZONE11]),
-        ("lsoa21", [AreaType.LSOA21]),
-        ("other", [AreaType.WARD, AreaType.LAD, AreaType.REGION, AreaType.COUNTRY]),
+        ("lsoa11", lsoa11, [AreaType.LSOA11, AreaType.WELSH_LSOA11, AreaType.DATAZONE11]),
+        ("lsoa21", lsoa21, [AreaType.LSOA21]),
+        ("other", other, [AreaType.WARD, AreaType.LAD, AreaType.REGION, AreaType.COUNTRY]),
     )
-    for kind, types in queries:
-        codes = sorted(wanted[kind])
-        for start in range(0, len(codes), CHUNK):
-            for code, name in (
-                Area.objects.filter(type__in=types, code__in=codes[start : start + CHUNK])
-                .order_by("year")
-                .values_list("code", "name")
-            ):
-                names[(kind, code)] = name
+    for kind, codes, types in queries:
+        rows = Area.objects.filter(type__in=types).order_by("year")
+        for code, name in _by_codes(rows, codes, ("code", "name")):
+            names[(kind, code)] = name
     return names
 
 
-def _deprivation(records: Iterable[dict]) -> dict[tuple[str, str], tuple[int, int]]:
-    """(index, area code) → (rank, decile) for the LSOAs found."""
-    lsoa11 = sorted({r["lsoa11"] for r in records if r.get("lsoa11")})
-    lsoa21 = sorted({r["lsoa21"] for r in records if r.get("lsoa21")})
+def _deprivation(lsoa11: set[str], lsoa21: set[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(index, area code) → (rank, decile) for the LSOAs wanted."""
     found: dict[tuple[str, str], tuple[int, int]] = {}
     older = [DeprivationIndex.IMD2019, DeprivationIndex.WIMD2019, DeprivationIndex.SIMD2020]
     for indexes, codes in ((older, lsoa11), ([DeprivationIndex.IMD2025], lsoa21)):
-        for start in range(0, len(codes), CHUNK):
-            for index, code, rank, decile in Deprivation.objects.filter(
-                index__in=indexes, area_code__in=codes[start : start + CHUNK]
-            ).values_list("index", "area_code", "rank", "decile"):
-                found[(index, code)] = (rank, decile)
+        rows = Deprivation.objects.filter(index__in=indexes)
+        for code, index, rank, decile in _by_codes(
+            rows, codes, ("area_code", "index", "rank", "decile"), code_field="area_code"
+        ):
+            found[(index, code)] = (rank, decile)
     return found
+
+
+def _by_codes(rows, codes: set[str], fields: tuple[str, ...], *, code_field: str = "code"):
+    """values_list(*fields) of the rows whose code is wanted: by chunks of codes, or, for
+    many codes, the whole (small) table read once and filtered here. The code is fields[0]."""
+    if not codes:
+        return
+    if len(codes) > WHOLE_TABLE:
+        for row in rows.values_list(*fields):
+            if row[0] in codes:
+                yield row
+        return
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), CHUNK):
+        yield from rows.filter(**{f"{code_field}__in": ordered[start : start + CHUNK]}).values_list(
+            *fields
+        )
 
 
 def _month(yyyymm: str) -> str:

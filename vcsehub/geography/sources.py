@@ -1,6 +1,9 @@
 """The geography open-data sources: postcode directories, area codes, deprivation, population, boundaries.
 
 Official download addresses are configuration: give another with `--source URL|PATH`.
+Sources whose publisher gives no fixed file address, or only a file in another layout
+than the importer reads, have no `urls` and are not imported by `vcsehub up`
+(auto_import=False): their description says how to get the file and import it.
 The ONS postcode products (NSPL, ONSPD) move to a new address with every release; the
 addresses below are the latest known ONS Open Geography Portal items. `local_paths` are
 globs inside a data folder laid out like shared/data (VCSEHUB_DATA_DIR).
@@ -26,6 +29,15 @@ ONS_SOURCE_LINE = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
 )
 IMPORTERS = "vcsehub.geography.importers"
+LSOA_LOOKUP_PAGE = (
+    "https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2011-to-lsoa-2021-to-local-"
+    "authority-district-2022-lookup-for-england-and-wales-version-2/about"
+)
+LAD_BOUNDARIES_QUERY = (
+    "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
+    "Local_Authority_Districts_May_2024_Boundaries_UK_BUC/FeatureServer/0/query"
+    "?where=LAD24CD%20LIKE%20%27E%25%27&outFields=LAD24CD,LAD24NM&outSR=4326&f=geojson"
+)
 
 
 def ons_postcode_lines(year: int) -> tuple[str, ...]:
@@ -82,16 +94,21 @@ LSOA_LOOKUP = register(
         licence=OGL,
         licence_url=OGL_URL,
         attribution=(ONS_SOURCE_LINE,),
-        urls=(
-            "https://geoportal.statistics.gov.uk/datasets/ons::lsoa-2011-to-lsoa-2021-to-local-authority-district-2022-lookup-for-england-and-wales-version-2/about",
-        ),
+        # The Open Geography Portal gives this table no fixed file address: see description.
+        urls=(),
         format="csv",
         importer=f"{IMPORTERS}.lsoa_lookup.LsoaLookupImporter",
         description=(
             "Best-fit, many-to-many lookup between 2011 and 2021 small areas, with their "
-            "names and local authority. Also gives the names of every LSOA in England and Wales."
+            "names and local authority. Also gives the names of every LSOA in England and "
+            "Wales. The ONS Open Geography Portal has no fixed address for the file, so "
+            "`vcsehub up` does not fetch it. Download the CSV from "
+            f"{LSOA_LOOKUP_PAGE} (Download, then CSV); it is read as published (LSOA11CD, "
+            "LSOA11NM, LSOA21CD, LSOA21NM, LAD22CD). Then run "
+            "`vcsehub import ons-lsoa11-lsoa21-lookup --source PATH`."
         ),
         local_paths=("geography-lookups/LSOA11_LSOA21_LAD22_EW_LU_v2.csv",),
+        auto_import=False,
         order=20,
         tags=("geography", "lookup"),
     )
@@ -158,16 +175,22 @@ WIMD2019 = register(
         licence=OGL,
         licence_url=OGL_URL,
         attribution=(OGL_ATTRIBUTION,),
-        urls=(
-            "https://www.gov.wales/welsh-index-multiple-deprivation-full-index-update-ranks-2019",
-        ),
+        urls=(),
         format="csv",
         importer=f"{IMPORTERS}.wimd2019.Wimd2019Importer",
         description=(
             "Rank, decile and score of every Welsh LSOA (2011). A separate national index: "
-            "never pool it with the English IMD."
+            "never pool it with the English IMD. The Welsh Government publishes it as a "
+            "spreadsheet in another layout "
+            "(https://www.gov.wales/welsh-index-multiple-deprivation-full-index-update-ranks-2019), "
+            "so `vcsehub up` does not import it. To load it, save a CSV with one row per "
+            "Welsh LSOA and the columns lsoa11_code, IMD_rank and IMD_decile (columns per "
+            "domain such as Income_rank, Income_decile and Income_score are kept too), as in "
+            "the imd2019_wales_lsoa11 table of the humaniverse/IMD R package. Then run "
+            "`vcsehub import wimd2019 --source PATH`."
         ),
         local_paths=("deprivation-wales-scotland/wimd2019_lsoa11_wales.csv",),
+        auto_import=False,
         order=32,
         tags=("deprivation",),
     )
@@ -181,14 +204,22 @@ SIMD2020 = register(
         licence=OGL,
         licence_url=OGL_URL,
         attribution=(OGL_ATTRIBUTION,),
-        urls=("https://www.gov.scot/collections/scottish-index-of-multiple-deprivation-2020",),
+        urls=(),
         format="csv",
         importer=f"{IMPORTERS}.simd2020.Simd2020Importer",
         description=(
             "Rank and decile of every Scottish data zone (2011). A separate national index: "
-            "never pool it with the English IMD."
+            "never pool it with the English IMD. The Scottish Government publishes it as a "
+            "spreadsheet in another layout "
+            "(https://www.gov.scot/collections/scottish-index-of-multiple-deprivation-2020), "
+            "so `vcsehub up` does not import it. To load it, save a CSV with one row per "
+            "data zone and the columns dz11_code, IMD_rank and IMD_decile (columns per "
+            "domain such as Income_rank and Income_decile are kept too), as in the "
+            "imd2020_scotland_dz11 table of the humaniverse/IMD R package. Then run "
+            "`vcsehub import simd2020 --source PATH`."
         ),
         local_paths=("deprivation-wales-scotland/simd2020_dz11_scotland.csv",),
+        auto_import=False,
         order=33,
         tags=("deprivation",),
     )
@@ -202,15 +233,22 @@ CENSUS2021_POPULATION = register(
         licence=OGL,
         licence_url=OGL_URL,
         attribution=(ONS_SOURCE_LINE,),
-        urls=("https://www.ons.gov.uk/datasets/create",),
+        urls=(),
         format="csv",
         importer=f"{IMPORTERS}.census2021_population.Census2021PopulationImporter",
         description=(
             "Usual residents of every LSOA (2021) in England and Wales on Census Day 2021, "
             "in six age bands. ONS adds small random changes to protect privacy, so sums "
-            "of bands can differ slightly from published totals."
+            "of bands can differ slightly from published totals. ONS gives it through "
+            "'Create a custom dataset' (https://www.ons.gov.uk/datasets/create), one row per "
+            "LSOA and age band, so `vcsehub up` does not import it. To load it, choose usual "
+            "residents by Lower layer Super Output Areas and Age (6 categories), and save a "
+            "CSV with one row per LSOA: the columns lsoa21_code, lsoa21_name and one column "
+            "per band named as ONS names it ('Aged 15 years and under' … 'Aged 65 years and "
+            "over'). Then run `vcsehub import census2021-population --source PATH`."
         ),
         local_paths=("population-census2021-lsoa/census2021_usual_residents_lsoa21_by_age6.csv",),
+        auto_import=False,
         order=34,
         tags=("population",),
     )
@@ -331,18 +369,23 @@ BOUNDARIES_LAD = register(
         licence=OGL,
         licence_url=OGL_URL,
         attribution=boundary_lines(2024),
-        urls=(
-            "https://geoportal.statistics.gov.uk/datasets/ons::local-authority-districts-may-2024-boundaries-uk-buc-2/about",
-        ),
+        urls=(),
         format="geojson",
         importer=f"{IMPORTERS}.boundaries.LadBoundariesImporter",
         description=(
             "Outlines of England's 296 districts for a light national map. The local copy has "
-            "names but no codes, so districts are matched to codes by name."
+            "names but no codes, so districts are matched to codes by name. ONS publishes the "
+            "outlines of every UK district with codes (LAD24CD, LAD24NM), which are read too, "
+            "but from a page with no fixed file address "
+            "(https://geoportal.statistics.gov.uk/datasets/ons::local-authority-districts-may-2024-boundaries-uk-buc-2/about), "
+            "so `vcsehub up` does not fetch it. Download the GeoJSON of the English districts "
+            f"from the portal's feature service ({LAD_BOUNDARIES_QUERY}) or from that page, "
+            "then run `vcsehub import boundaries-england-lad --source PATH`."
         ),
         local_paths=(
             "boundaries-england-lad-may2024-buc/lad_may2024_england_buc_names_only.geojson",
         ),
+        auto_import=False,
         order=61,
         tags=("boundaries",),
     )

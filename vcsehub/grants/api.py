@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -30,6 +31,7 @@ from vcsehub.grants.schemas import (
 router = Router(tags=["grants"])
 MAX_PAGE_SIZE = 500
 METHODS = dict(PlaceMethod.choices)
+CENTS = Decimal("0.01")
 
 
 class GrantFilters(Schema):
@@ -43,6 +45,13 @@ class GrantFilters(Schema):
     page_size: int = 100
 
     model_config = {"populate_by_name": True}
+
+
+def _totals(totals: list[sel.CurrencyTotal]) -> list[dict]:
+    return [
+        {"currency": t.currency, "grants": t.grants, "total": t.total.quantize(CENTS)}
+        for t in totals
+    ]
 
 
 def _licences(datasets: list[Dataset]) -> list[dict]:
@@ -79,6 +88,8 @@ def _grant_out(grant: Grant, purposes: dict) -> dict:
             "method": grant.place_method,
             "method_label": METHODS.get(grant.place_method, ""),
             "note": grant.place_note,
+            "postcode": grant.place_postcode if grant.recipient_type == "organisation" else "",
+            "postcode_status": grant.place_postcode_status,
             "lsoa11": grant.place_lsoa11,
             "lsoa21": grant.place_lsoa21,
             "ward": grant.place_ward,
@@ -159,7 +170,7 @@ def grants_list(request, filters: Query[GrantFilters]):
             "pages": pages,
             "next": link(page + 1),
             "previous": link(page - 1),
-            "totals_by_currency": [t.__dict__ for t in totals],
+            "totals_by_currency": _totals(totals),
             "results": [_grant_out(g, purposes) for g in rows],
             "licences": _licences(sel.datasets_for_grants(grants=grants)),
         },
@@ -209,7 +220,7 @@ def funder_summary(request, org_id: str):
             "org_id": found.funder.org_id,
             "name": found.funder.name,
             "grants": f.count,
-            "totals_by_currency": [t.__dict__ for t in f.totals],
+            "totals_by_currency": _totals(f.totals),
             "first_award": f.first_date,
             "last_award": f.last_date,
             "grants_with_no_date": f.no_date,

@@ -43,7 +43,10 @@ from vcsehub.grants.models import Grant
 CHUNK = 500  # codes per IN (...) query
 READ_CHUNK = 5000
 BATCH = 20000  # grants decided together (one round of bulk look-ups)
-UPDATE_CHUNK = 900  # ids per UPDATE (under SQLite's variable limit with the SET values)
+UPDATE_CHUNK = 900
+# place_postcode is written from the grant's own recipient_postcode column in SQL, so
+# grants placed (or not) by their recipient's postcode share one UPDATE per place.
+FROM_RECIPIENT = "<recipient>"  # ids per UPDATE (under SQLite's variable limit with the SET values)
 
 
 class PlaceMethod(models.TextChoices):
@@ -371,7 +374,8 @@ def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSu
     """Place the grants (all when None) and link their recipients to the registers.
 
     Runs in one transaction; reads grants in chunks and writes one UPDATE per distinct
-    place, so a file of a million grants from a few thousand postcodes stays quick.
+    place (the postcode used is in `place_postcode`, not in the note, so grants that
+    could not be placed share one UPDATE).
     """
     grants = Grant.objects.all() if grants is None else grants
     summary = PlacementSummary(registers_loaded=registers_loaded())
@@ -395,6 +399,8 @@ def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSu
             _place_rows(batch, summary, groups, lookups)
         for values, ids in groups.items():
             update = dict(zip(PLACE_FIELDS, values, strict=True))
+            if update["place_postcode"] == FROM_RECIPIENT:
+                update["place_postcode"] = models.F("recipient_postcode")
             for start in range(0, len(ids), UPDATE_CHUNK):
                 Grant.objects.filter(id__in=ids[start : start + UPDATE_CHUNK]).update(**update)
     return summary
@@ -428,6 +434,8 @@ def _place_rows(
     for row in rows:
         _id, kind, org_id, others, postcode, locations = row
         area, ben_postcode, note = _beneficiary(locations or [], areas)
+        if kind != "organisation":
+            ben_postcode = ""  # a postcode could identify a person: never used for individuals
         record = None
         if kind == "organisation":
             for candidate in (org_id, *(others or ())):
@@ -482,7 +490,7 @@ def _decide(row, area, ben_postcode, note, record, lookups, deciles) -> Place:
         (
             PlaceMethod.REGISTER_POSTCODE,
             record.postcode if record else "",
-            f"registered postcode of {record.org_id}" if record else "",
+            "registered postcode of the linked charity" if record else "",
         ),
     ]
     unplaced_postcode = None
@@ -493,11 +501,15 @@ def _decide(row, area, ben_postcode, note, record, lookups, deciles) -> Place:
         if result is not None and result.found and (result.lad_code or result.lsoa11):
             place.method = method
             _fill_from_postcode(place, result)
-            tried.append(f"placed by the {label} {result.postcode}")
+            if method == PlaceMethod.RECIPIENT_POSTCODE:
+                place.postcode = FROM_RECIPIENT
+            tried.append(f"placed by the {label}")
             place.note = _sentence("; ".join(tried))
             return place
-        tried.append(f"the {label} {pc} is not in the postcode directories loaded")
-        unplaced_postcode = unplaced_postcode or (pc, result.status if result else "not_found")
+        tried.append(f"the {label} is not in the postcode directories loaded")
+        if unplaced_postcode is None:
+            used = FROM_RECIPIENT if method == PlaceMethod.RECIPIENT_POSTCODE else pc
+            unplaced_postcode = (used, result.status if result else "not_found")
     if unplaced_postcode:
         place.postcode, place.postcode_status = unplaced_postcode
     if kind != "organisation":

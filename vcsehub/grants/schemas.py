@@ -12,6 +12,8 @@ class PlaceOut(Schema):
     method: str
     method_label: str
     note: str
+    postcode: str
+    postcode_status: str
     lsoa11: str
     lsoa21: str
     ward: str

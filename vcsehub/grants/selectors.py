@@ -435,3 +435,111 @@ def lads_with_grants() -> list[tuple[str, str, int]]:
         ((code, names.get(code, code), n) for code, n in counts.items()),
         key=lambda row: row[1].lower(),
     )
+
+
+@dataclass
+class GrantsScan:
+    """One pass over a set of grants: grouped rows for several groupings, and the basics."""
+
+    groups: dict[str, list[GroupRow]]
+    totals: list[CurrencyTotal]
+    gbp_amounts: list[Decimal]
+    first_date: Any
+    last_date: Any
+    no_date: int
+
+
+SCAN_COLUMNS = {
+    "band": "recipient_income_band",
+    "lad": "place_lad",
+    "ward": "place_ward",
+    "imd2019": "place_imd2019_decile",
+    "imd2025": "place_imd2025_decile",
+    "recipient": "recipient_org_id",
+    "funder": "funder_org_id",
+    "method": "place_method",
+}
+
+
+def grants_scan(*, grants: QuerySet[Grant], by: Iterable[str]) -> GrantsScan:
+    """Read the grants once (only the columns needed) and group them in memory.
+
+    For pages about one funder or a few: one query instead of one per table, which keeps
+    a 10,000-grant funder page well under a third of a second.
+    """
+    wanted = [b for b in by if b in SCAN_COLUMNS or b in ("year", "programme")]
+    columns = ["currency", "amount_awarded", "award_date"]
+    columns += [SCAN_COLUMNS[b] for b in wanted if b in SCAN_COLUMNS]
+    if "programme" in wanted:
+        columns.append("programmes")
+    index = {c: i for i, c in enumerate(columns)}
+    # Rows are first added up by their whole combination of keys (few combinations for
+    # most groupings), then each grouping is read off the combinations. The recipient
+    # grouping has thousands of keys, so it is added up on its own.
+    combined_by = [b for b in wanted if b != "recipient"]
+    positions = [
+        None if b in ("year", "programme") else index[SCAN_COLUMNS[b]] for b in combined_by
+    ]
+    programme_at = index.get("programmes")
+    recipient_at = index.get("recipient_org_id") if "recipient" in wanted else None
+    combos: dict[tuple, list] = {}
+    recipients: dict[tuple, list] = {}
+    totals: dict[str, list] = {}
+    amounts: list[Decimal] = []
+    first = last = None
+    no_date = 0
+    for row in grants.order_by().values_list(*columns).iterator(chunk_size=5000):
+        currency, amount, award_date = row[0], row[1], row[2]
+        if currency == "GBP":
+            amounts.append(amount)
+        if award_date is None:
+            no_date += 1
+        else:
+            if first is None or award_date < first:
+                first = award_date
+            if last is None or award_date > last:
+                last = award_date
+        keys = []
+        for b, at in zip(combined_by, positions, strict=True):
+            if at is not None:
+                keys.append(row[at])
+            elif b == "year":
+                keys.append(award_date.year if award_date else None)
+            else:
+                programmes = row[programme_at]
+                top = programmes[0] if programmes and isinstance(programmes[0], dict) else {}
+                keys.append(top.get("title") or top.get("code") or None)
+        keys.append(currency)
+        entry = combos.get(tuple(keys))
+        if entry is None:
+            entry = combos[tuple(keys)] = [0, Decimal(0)]
+        entry[0] += 1
+        entry[1] += amount
+        if recipient_at is not None:
+            entry = recipients.setdefault((row[recipient_at], currency), [0, Decimal(0)])
+            entry[0] += 1
+            entry[1] += amount
+    counts: dict[str, dict[tuple, list]] = {b: {} for b in wanted}
+    for keys, (n, total) in combos.items():
+        currency = keys[-1]
+        entry = totals.setdefault(currency, [0, Decimal(0)])
+        entry[0] += n
+        entry[1] += total
+        for i, b in enumerate(combined_by):
+            group = counts[b].setdefault((keys[i], currency), [0, Decimal(0)])
+            group[0] += n
+            group[1] += total
+    if recipient_at is not None:
+        counts["recipient"] = recipients
+    amounts.sort()
+    return GrantsScan(
+        groups={
+            b: [GroupRow(k[0], k[1], v[0], v[1]) for k, v in found.items()]
+            for b, found in counts.items()
+        },
+        totals=[CurrencyTotal(c, v[0], v[1]) for c, v in sorted(totals.items())],
+        gbp_amounts=amounts,
+        first_date=first,
+        last_date=last,
+        no_date=no_date,
+    )

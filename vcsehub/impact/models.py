@@ -178,3 +178,27 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"Record {self.pk} (row {self.row_number})"
+
+
+class DashboardFigures(models.Model):
+    """A dataset's dashboard figures, kept until anything they are built from changes.
+
+    Only the disclosure-controlled figures are kept (the same JSON the dashboard, report
+    and API show), never a record. Shared by every web process; deleted with the dataset.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
+    # Hash of the data state, the period, the edition and the code that computed them.
+    key = models.CharField(max_length=64)
+    # Hash of the data state alone: figures of an older state are deleted when new ones are kept.
+    state = models.CharField(max_length=64)
+    figures = models.TextField(help_text="the figures as JSON text (key order kept)")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "key"], name="dashboard_figures_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Dashboard figures of dataset {self.dataset_id}"

@@ -72,6 +72,8 @@ class PreparedRow:
     @property
     def error(self) -> str | None:
         """The first flag that stops this row being stored, or None."""
+        if not self.flags:
+            return None
         names = {name for name, _ in self.flags}
         return next((name for name in ERROR_FLAGS if name in names), None)
 
@@ -93,6 +95,54 @@ class Prepared:
         return [
             (row.number, column) for row in self.rows for flag, column in row.flags if flag == name
         ]
+
+
+class _Memo:
+    """Answers for cells already seen in this file: a visit log repeats its dates, its
+    references and its categories many times, so each distinct cell is worked out once.
+    Per run only (it holds pseudonyms and values of this upload, never kept)."""
+
+    __slots__ = ("dates", "keys", "texts", "ages", "counts", "numbers", "secret", "today")
+
+    def __init__(self, secret: str, today: date) -> None:
+        self.secret, self.today = secret, today
+        self.dates: dict = {}
+        self.keys: dict = {}
+        self.texts: dict = {}
+        self.ages: dict = {}
+        self.counts: dict = {}
+        self.numbers: dict = {}
+
+    def date(self, cell: Any, order) -> date | None:
+        key = (cell.__class__, cell, order)  # 1, 1.0 and True are equal keys otherwise
+        if key not in self.dates:
+            self.dates[key] = parse_date(cell, order=order, today=self.today)
+        return self.dates[key]
+
+    def person(self, cell: Any) -> str:
+        key = (cell.__class__, cell)
+        if key not in self.keys:
+            self.keys[key] = privacy.pseudonymise(self.secret, cell)
+        return self.keys[key]
+
+    def text(self, name: str, cell: Any) -> tuple[str, str]:
+        """(flag, '') or ('', text to store) or ('', '') for nothing."""
+        key = (name, cell.__class__, cell)
+        if key not in self.texts:
+            self.texts[key] = _text_value(name, cell)
+        return self.texts[key]
+
+    def count(self, cell: Any) -> int | None:
+        key = (cell.__class__, cell)
+        if key not in self.counts:
+            self.counts[key] = parse_count(cell)
+        return self.counts[key]
+
+    def number(self, cell: Any) -> Decimal | None:
+        key = (cell.__class__, cell)
+        if key not in self.numbers:
+            self.numbers[key] = parse_number(cell)
+        return self.numbers[key]
 
 
 def _columns_of(mapping: dict[str, str]) -> dict[str, list[str]]:
@@ -130,15 +180,18 @@ def rows_prepare(
         postcodes_enrich(postcode_cells[0][1]) if postcode_cells else [MISSING_OUTCOME] * len(rows)
     )
     prepared_rows = []
+    memo = _Memo(secret, today)
+    fingerprint = privacy.keyed_hasher(secret)
+    mapped_indexes = [index[t] for titles in columns_of.values() for t in titles]
     for position, (number, raw) in enumerate(rows):
         row = PreparedRow(number=number, values={})
-        _prepare_row(row, raw, index, columns_of, orders, secret, today, scale)
+        _prepare_row(row, raw, index, columns_of, orders, memo, scale, mapped_indexes)
         if postcode_cells and row.error != "row_empty":
             row.postcode = outcomes[position]
             title = postcode_cells[0][0]
             if row.postcode.status != FOUND:
                 row.flag(f"postcode_{row.postcode.status}", title)
-        row.fingerprint = _fingerprint(row, secret)
+        row.fingerprint = _fingerprint(row, fingerprint)
         prepared_rows.append(row)
     column_values = {
         title: sum(1 for _, raw in rows if not is_blank(raw[index[title]])) for title in mapping
@@ -157,10 +210,10 @@ def rows_prepare(
     )
 
 
-def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> None:
+def _prepare_row(row, raw, index, columns_of, orders, memo, scale, mapped_indexes) -> None:
     values = row.values
-    mapped = [raw[index[t]] for titles in columns_of.values() for t in titles]
-    if all(is_blank(v) for v in mapped):
+    today = memo.today
+    if all(is_blank(raw[i]) for i in mapped_indexes):
         row.flag("row_empty", "")
         return  # nothing else to say about an empty row
     for title in columns_of.get(Field.CONTACT_DATE, []):
@@ -168,7 +221,7 @@ def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> N
         if is_blank(cell):
             row.flag("date_missing", title)
             continue
-        found = parse_date(cell, order=orders[title].order, today=today)
+        found = memo.date(cell, orders[title].order)
         if found is None:
             row.flag("date_unreadable", title)
         elif found > today:
@@ -176,23 +229,30 @@ def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> N
         else:
             values["contact_date"] = found
     for title in columns_of.get(Field.PERSON_REF, []):
-        key = privacy.pseudonymise(secret, raw[index[title]])
+        key = memo.person(raw[index[title]])
         if key:
             values["person_key"] = key
         else:
             row.flag("person_ref_missing", title)
     for title in columns_of.get(Field.POSTCODE, []):
         values["postcode"] = text_of(raw[index[title]]).upper().replace(" ", "")
-    _age(row, raw, index, columns_of, orders, today)
+    _age(row, raw, index, columns_of, orders, memo)
     for name in TEXT_FIELDS:
         for title in columns_of.get(name, []):
-            _text(row, name, title, raw[index[title]])
+            cell = raw[index[title]]
+            if cell is None:
+                continue
+            flag, text = memo.text(name, cell)
+            if flag:
+                row.flag(flag, title)
+            elif text:
+                values[str(name)] = text
     counts = []
     for title in columns_of.get(Field.PEOPLE_COUNT, []):
         cell = raw[index[title]]
         if is_blank(cell):
             continue
-        count = parse_count(cell)
+        count = memo.count(cell)
         if count is None or count > 1000:
             row.flag("people_unreadable", title)
         else:
@@ -204,7 +264,7 @@ def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> N
             cell = raw[index[title]]
             if is_blank(cell):
                 continue
-            number = parse_number(cell)
+            number = memo.number(cell)
             if number is None:
                 row.flag("outcome_not_number", title)
             elif (
@@ -217,12 +277,13 @@ def _prepare_row(row, raw, index, columns_of, orders, secret, today, scale) -> N
                 values[str(name)] = number.quantize(Decimal("0.01"))
 
 
-def _age(row, raw, index, columns_of, orders, today) -> None:
+def _age(row, raw, index, columns_of, orders, memo) -> None:
+    today = memo.today
     for title in columns_of.get(Field.AGE, []):
         cell = raw[index[title]]
         if is_blank(cell):
             continue
-        number = parse_number(cell)
+        number = memo.number(cell)
         if number is None or number < 0 or number > MAX_AGE:
             row.flag("age_unreadable", title)
         else:
@@ -233,7 +294,7 @@ def _age(row, raw, index, columns_of, orders, today) -> None:
         cell = raw[index[title]]
         if is_blank(cell):
             continue
-        born = parse_date(cell, order=orders[title].order, today=today)
+        born = memo.date(cell, orders[title].order)
         if born is None:
             row.flag("dob_unreadable", title)
         elif born > when or age_on(born, when) > MAX_AGE:
@@ -243,26 +304,24 @@ def _age(row, raw, index, columns_of, orders, today) -> None:
             return
 
 
-def _text(row: PreparedRow, name: str, title: str, cell: Any) -> None:
+def _text_value(name: str, cell: Any) -> tuple[str, str]:
+    """(flag, '') when the value may not be stored, else ('', the text) ('' for nothing)."""
     text = text_of(cell)
     if not text:
-        return
+        return "", ""
     if privacy.value_personal_kind(cell) is not None or privacy.value_personal_kind(text):
-        row.flag("personal_value", title)
-        return
-    limit = Record._meta.get_field(str(name)).max_length
-    if len(text) > limit:
-        row.flag("text_too_long", title)
-        return
-    row.values[str(name)] = text
+        return "personal_value", ""
+    if len(text) > Record._meta.get_field(str(name)).max_length:
+        return "text_too_long", ""
+    return "", text
 
 
-def _fingerprint(row: PreparedRow, secret: str) -> str:
+def _fingerprint(row: PreparedRow, hasher) -> str:
     parts = []
     for name in FINGERPRINT_FIELDS:
         value = row.values.get(name)
         parts.append("" if value is None else str(value))
-    return privacy.keyed_hash(secret, parts)
+    return hasher(parts)
 
 
 def record_fields(row: PreparedRow) -> dict[str, Any]:

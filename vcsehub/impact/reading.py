@@ -130,8 +130,11 @@ def check_workbook(path: Path, *, name: str) -> None:
     check_bomb(infos, label=name, limit=max_upload_bytes() * UNPACKED_FACTOR)
 
 
-def upload_read(path: Path, *, name: str, sheet: str | None = None) -> Sheet:
-    """Read an uploaded file: every row of one table (the chosen or first sheet).
+def upload_read(
+    path: Path, *, name: str, sheet: str | None = None, limit: int | None = None
+) -> Sheet:
+    """Read an uploaded file: every row of one table (the chosen or first sheet), or only
+    the first `limit` rows (for column suggestions, which need a sample).
 
     Raises DataError with a plain-English message when the file cannot be used.
     """
@@ -155,7 +158,7 @@ def upload_read(path: Path, *, name: str, sheet: str | None = None) -> Sheet:
         format=kind,
         headers=list(table.headers),
         header_row=table.header_row,
-        rows=_rows(table, name=name),
+        rows=_rows(table, name=name, limit=limit),
         sheet=table.sheet or "",
         sheets=sheets,
         encoding=table.encoding or "",
@@ -166,8 +169,8 @@ def _all_sheet_names(path: Path, *, name: str) -> list[str]:
     return [t.sheet for t in read_tables(path, name=name, format="xlsx") if t.sheet]
 
 
-def _rows(table: Table, *, name: str) -> list[tuple[int, list[Any]]]:
-    limit = max_upload_rows()
+def _rows(table: Table, *, name: str, limit: int | None = None) -> list[tuple[int, list[Any]]]:
+    most = max_upload_rows()
     width = len(table.headers)
     if width < 2:
         raise DataError(
@@ -178,9 +181,11 @@ def _rows(table: Table, *, name: str) -> list[tuple[int, list[Any]]]:
         )
     rows = []
     for number, values in table.rows(strict=False):
-        if len(rows) >= limit:
+        if limit is not None and len(rows) >= limit:
+            break
+        if len(rows) >= most:
             raise DataError(
-                f"The file has more than {limit:,} rows, the most one upload can hold",
+                f"The file has more than {most:,} rows, the most one upload can hold",
                 fix="Split it into smaller files (for example one per year) and upload each one.",
                 file=name,
                 sheet=table.sheet,

@@ -194,21 +194,27 @@ def ward_map(figures: dict) -> WardMap:
         return WardMap(
             None, 0, 0, "There are too few people with a usable postcode to draw a map.", None
         )
-    counts = {row["code"]: row["count"] for row in where["wards"] if row["code"]}
+    # A ward code can come with more than one local authority: a shape shows the count of
+    # its own local authority's row (or of the ward's only row).
+    counts = {
+        (row["local_authority_code"], row["code"]): row["count"]
+        for row in where["wards"]
+        if row["code"]
+    }
+    by_code = {code: count for (_, code), count in counts.items()}
     shapes = list(
         Boundary.objects.filter(area_type=AreaType.WARD, lad_code__in=lads)
         .order_by("area_code", "-year")
-        .values_list("area_code", "name", "geometry")
+        .values_list("area_code", "name", "geometry", "lad_code")
     )
     seen: set[str] = set()
     wards = []
-    for code, name, geometry in shapes:
+    for code, name, geometry, lad in shapes:
         if code in seen:
             continue
         seen.add(code)
-        wards.append(
-            WardShape(code, name or code, geometry, _safe(counts.get(code, {"value": 0}), t))
-        )
+        count = counts.get((lad, code)) or by_code.get(code) or {"value": 0}
+        wards.append(WardShape(code, name or code, geometry, _safe(count, t)))
     without = sum(
         1
         for row in where["wards"]

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from vcsehub.common.safe_csv import csv_response
@@ -46,16 +45,6 @@ def _upload(request, slug: str, pk: int, need: Need = Need.VIEW) -> Upload:
     if upload.organisation.slug != slug:
         raise Http404("No upload found")
     return upload
-
-
-def dashboard_url(dataset) -> str | None:
-    """The dashboard page of a dataset, when the dashboard is installed."""
-    for args in ([dataset.organisation.slug, dataset.pk], [dataset.pk]):
-        try:
-            return reverse("impact:dashboard", args=args)
-        except NoReverseMatch:
-            continue
-    return None
 
 
 def min_display_count() -> int:
@@ -124,6 +113,10 @@ def upload_new(request, slug):
     return render(request, "impact/upload_form.html", {"organisation": organisation, "form": form})
 
 
+def _plain(value):
+    return None if value is None else value.normalize()
+
+
 @login_required
 def upload_columns(request, slug, pk):
     upload = _upload(request, slug, pk, Need.EDIT)
@@ -134,7 +127,11 @@ def upload_columns(request, slug, pk):
     except DataError as error:
         messages.error(request, f"{error.message}. {error.fix}")
         return redirect("impact:organisation", slug=slug)
-    initial = {"scale_min": upload.outcome_scale_min, "scale_max": upload.outcome_scale_max}
+    initial = {
+        # 1 and 10, not 1.00 and 10.00
+        "scale_min": _plain(upload.outcome_scale_min),
+        "scale_max": _plain(upload.outcome_scale_max),
+    }
     form = MappingForm(
         request.POST or None,
         columns=view.columns,
@@ -260,7 +257,6 @@ def dataset_detail(request, slug, pk):
             "dataset": dataset,
             "uploads": selectors.uploads_for_dataset(dataset=dataset),
             "dates": selectors.dataset_dates(dataset=dataset),
-            "dashboard_url": dashboard_url(dataset),
             "can_edit": access.can_edit_organisation_data(request.user, dataset.organisation),
         },
     )

@@ -8,7 +8,9 @@ is joined back; every row's field count is then checked against the header.
 
 JSON layout: a JSON array of objects with the same field names (streamed with ijson).
 
-Both give rows as lists of strings in the official column order ("" = empty).
+Both give rows as lists of strings in the official column order ("" = empty), a few
+thousand at a time (`ccew_batches`): the text is decoded in large pieces and split with
+str methods, so a row costs a fraction of a microsecond to read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,8 @@ import ijson
 from vcsehub.charities.importers.ccew_layout import CCEW_COLUMNS
 from vcsehub.sources.errors import DataError
 
+SEGMENT_CHARS = 4 << 20
+JSON_BATCH_ROWS = 20_000
 _NAME = re.compile(r"publicextract\.([a-z_]+)\.(txt|json|zip)$", re.IGNORECASE)
 
 
@@ -73,18 +77,36 @@ def ccew_table_open(path: Path, *, name: str) -> CcewTable:
     )
 
 
-def ccew_rows(table: CcewTable) -> Iterator[tuple[int, list[str] | None, str]]:
-    """Yield (line_number, values, problem) for each record.
+@dataclass(slots=True)
+class Batch:
+    """Consecutive records of a table.
 
-    values is None when the record is malformed (problem says why); the header is checked
-    first and a wrong header is a DataError: the whole table cannot be trusted.
+    Text layout: `lines[i]` is the record starting on physical line `numbers[i]`, its
+    fields still joined by tabs (so a reader can split off only the fields it needs); a
+    blank line is "". JSON layout: `rows[i]` holds the fields of item `numbers[i]`, and
+    `bad` holds (item, problem) for items that are not records at all. Field counts are
+    not checked here. `clean` is true when no field holds a NUL character, so the importer
+    may use its fast converters.
+    """
+
+    numbers: Sequence[int]
+    lines: list[str] | None
+    rows: list[list[str]] | None
+    bad: list[tuple[int, str]]
+    clean: bool
+
+
+def ccew_batches(table: CcewTable) -> Iterator[Batch]:
+    """The table's records, a few thousand at a time; the header is checked first.
+
+    A wrong header is a DataError: the whole table cannot be trusted.
     """
     try:
         with zipfile.ZipFile(table.path) as archive, archive.open(table.member) as raw:
             if table.layout == "json":
-                yield from _json_rows(table, raw)
+                yield from _json_batches(table, raw)
             else:
-                yield from _text_rows(table, raw)
+                yield from _text_batches(table, raw)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as error:
         raise DataError(
             f"The zip file is damaged and could not be read to the end ({error})",
@@ -105,16 +127,89 @@ def ccew_rows(table: CcewTable) -> Iterator[tuple[int, list[str] | None, str]]:
         ) from None
 
 
-def _physical_lines(raw) -> Iterator[str]:
+def ccew_rows(table: CcewTable) -> Iterator[tuple[int, list[str] | None, str]]:
+    """Yield (line_number, values, problem) for each record, one at a time.
+
+    values is None when the record is malformed (problem says why).
+    """
+    width = len(table.columns)
+    for batch in ccew_batches(table):
+        bad = dict(batch.bad)
+        rows = batch.rows if batch.rows is not None else [x.split("\t") for x in batch.lines]
+        for number, values in zip(batch.numbers, rows, strict=True):
+            if len(values) == width:
+                yield number, values, ""
+            elif len(values) > 1 or values[0]:
+                yield number, None, f"has {len(values)} fields, but the header has {width}"
+        for number, problem in sorted(bad.items()):
+            yield number, None, problem
+
+
+def _segments(raw) -> Iterator[str]:
+    """The decoded text in large pieces, each ending at a line end that no repair crosses.
+
+    A piece ends just after a line feed that is followed by something other than a tab,
+    so a record split by the known defect is never cut between two pieces.
+    """
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-    yield from text
+    carry = ""
+    while True:
+        chunk = text.read(SEGMENT_CHARS)
+        if not chunk:
+            if carry:
+                yield carry
+            return
+        data = carry + chunk
+        cut = data.rfind("\n", 0, len(data) - 1)
+        while cut != -1 and data[cut + 1] == "\t":
+            cut = data.rfind("\n", 0, cut)
+        if cut == -1:
+            carry = data
+            continue
+        yield data[: cut + 1]
+        carry = data[cut + 1 :]
 
 
-def _repaired_lines(raw) -> Iterator[tuple[int, str]]:
-    """Physical lines joined where a record was split by a stray CR LF before a tab."""
+def _text_batches(table: CcewTable, raw) -> Iterator[Batch]:
+    number = 1  # physical line number of the next line
+    header_seen = False
+    for segment in _segments(raw):
+        clean = "\x00" not in segment
+        if "\r\n\t" not in segment and segment.count("\r") == segment.count("\r\n"):
+            lines = segment.replace("\r\n", "\n").split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            numbers: Sequence[int] = range(number, number + len(lines))
+            number += len(lines)
+        else:
+            lines, numbers = [], []
+            for offset, line in _repaired_lines(io.StringIO(segment, newline="")):
+                lines.append(line.rstrip("\r\n"))
+                numbers.append(number + offset - 1)
+            number += _physical_count(segment)
+        if not header_seen:
+            if not lines:
+                continue
+            header_seen = True
+            _check_header(table, lines[0].split("\t"))
+            lines, numbers = lines[1:], numbers[1:]
+        yield Batch(numbers, lines, None, [], clean)
+    if not header_seen:
+        raise DataError("The file is empty", fix="Download it again.", file=table.name)
+
+
+def _physical_count(segment: str) -> int:
+    return sum(1 for _ in io.StringIO(segment, newline=""))
+
+
+def _repaired_lines(text) -> Iterator[tuple[int, str]]:
+    """Physical lines joined where a record was split by a stray CR LF before a tab.
+
+    Yields (number of the record's first physical line, counting from 1; the line).
+    """
     pending: str | None = None
     pending_number = 0
-    for number, line in enumerate(_physical_lines(raw), start=1):
+    for number, line in enumerate(text, start=1):
         if pending is not None and line.startswith("\t") and pending.endswith("\r\n"):
             pending = pending[:-2] + line
             continue
@@ -125,40 +220,28 @@ def _repaired_lines(raw) -> Iterator[tuple[int, str]]:
         yield pending_number, pending
 
 
-def _text_rows(table: CcewTable, raw) -> Iterator[tuple[int, list[str] | None, str]]:
-    lines = _repaired_lines(raw)
-    first = next(lines, None)
-    if first is None:
-        raise DataError("The file is empty", fix="Download it again.", file=table.name)
-    header = first[1].rstrip("\r\n").split("\t")
-    _check_header(table, header)
-    width = len(header)
-    for number, line in lines:
-        stripped = line.rstrip("\r\n")
-        if not stripped:
-            continue
-        values = stripped.split("\t")
-        if len(values) != width:
-            yield number, None, f"has {len(values)} fields, but the header has {width}"
-            continue
-        yield number, values, ""
-
-
-def _json_rows(table: CcewTable, raw) -> Iterator[tuple[int, list[str] | None, str]]:
+def _json_batches(table: CcewTable, raw) -> Iterator[Batch]:
     head = raw.read(3)
     stream = io.BufferedReader(_Prefixed(head if head != b"\xef\xbb\xbf" else b"", raw))
     columns = table.columns
     expected = set(columns)
+    batch = Batch([], None, [], [], False)
     for number, item in enumerate(ijson.items(stream, "item", use_float=False), start=1):
         if not isinstance(item, dict):
-            yield number, None, "is not an object with named fields"
-            continue
-        if number == 1:
-            _check_header(table, list(item))
-        if set(item) != expected:
-            yield number, None, "does not have the table's fields"
-            continue
-        yield number, [_json_text(item[column]) for column in columns], ""
+            batch.bad.append((number, "is not an object with named fields"))
+        else:
+            if number == 1:
+                _check_header(table, list(item))
+            if set(item) != expected:
+                batch.bad.append((number, "does not have the table's fields"))
+            else:
+                batch.numbers.append(number)
+                batch.rows.append([_json_text(item[column]) for column in columns])
+        if len(batch.rows) + len(batch.bad) >= JSON_BATCH_ROWS:
+            yield batch
+            batch = Batch([], None, [], [], False)
+    if batch.rows or batch.bad:
+        yield batch
 
 
 def _json_text(value) -> str:

@@ -2,17 +2,17 @@
 
 Each table is streamed into FinancialYear with an upsert on (charity, period end), so no
 year is held in memory; then only the five latest years of each charity are kept.
+Dates and amounts are made in the form the database driver would make of them
+(values.db_values), so SQLite gets its text directly.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 from django.db import connection
 
 from vcsehub.charities.importers import values as v
 from vcsehub.charities.models import Charity, FinancialYear
-from vcsehub.charities.services import rows_bulk_insert
+from vcsehub.charities.services import JsonText
 
 YEARS_KEPT = 5
 PART_B_DETAIL = (
@@ -79,85 +79,110 @@ PART_B = (
 )  # fmt: skip
 
 
-def ccew_years_load(*, importer, tables: dict, ids: dict[int, int]) -> int:
-    """Load the three annual-return tables; keep the five latest years per charity."""
+def ccew_years_makes(*, ids: dict[int, int], vendor: str) -> list[tuple]:
+    """(table, row builder maker, fields, ON CONFLICT clause) for the three annual-return tables.
 
-    def key(values, index) -> tuple[int, object] | None:
-        end = v.iso_date(values[index["fin_period_end_date"]])
-        if end is None:
-            raise ValueError("fin_period_end_date is empty")
-        charity_id = ids.get(v.integer(values[index["organisation_number"]]))
-        return None if charity_id is None else (charity_id, end)
+    Each is upserted on (charity, period end) in this order, so a year reported in several
+    tables becomes one row; then ccew_years_trim keeps the five latest years of each charity.
+    """
+    db = v.db_values(vendor)
 
-    def history(values, index):
-        found = key(values, index)
-        if found:
-            return (
-                found[0], v.iso_date(values[index["fin_period_start_date"]]), found[1],
-                v.money(values[index["total_gross_income"]]),
-                v.money(values[index["total_gross_expenditure"]]),
-                bool(v.boolean(values[index["suppression_ind"]])),
-                v.iso_date(values[index["reporting_due_date"]]),
-                v.iso_date(values[index["date_annual_return_received"]]),
-                v.iso_date(values[index["date_accounts_received"]]),
-            )  # fmt: skip
-        return None
-
-    def part_a(values, index):
-        found = key(values, index)
-        if found:
-            return (
-                found[0], v.iso_date(values[index["fin_period_start_date"]]), found[1],
-                v.money(values[index["total_gross_income"]]),
-                v.money(values[index["total_gross_expenditure"]]),
-                v.iso_date(values[index["ar_due_date"]]),
-                v.iso_date(values[index["ar_received_date"]]),
-                v.integer(values[index["count_volunteers"]]),
-                v.money(values[index["income_from_government_contracts"]]),
-                v.money(values[index["income_from_government_grants"]]),
-            )  # fmt: skip
-        return None
-
-    def part_b(values, index):
-        found = key(values, index)
-        if found:
-            detail = {}
-            for field in PART_B_DETAIL:
-                amount = v.money(values[index[field]])
-                if amount is not None:
-                    detail[field] = str(amount)
-            return (
-                found[0], v.iso_date(values[index["fin_period_start_date"]]), found[1],
-                v.integer(values[index["count_employees"]]), detail,
-            )  # fmt: skip
-        return None
-
-    for table, build, (fields, conflict) in (
-        ("charity_annual_return_history", history, HISTORY),
-        ("charity_annual_return_parta", part_a, PART_A),
-        ("charity_annual_return_partb", part_b, PART_B),
-    ):
-        rows_bulk_insert(
-            model=FinancialYear,
-            fields=fields,
-            rows=_rows(importer, tables[table], build),
-            suffix=conflict,
+    def keyed(column):
+        org, end_at, start_at = (
+            column["organisation_number"],
+            column["fin_period_end_date"],
+            column["fin_period_start_date"],
         )
-    return _trim(register=importer.register)
+
+        def key(values) -> tuple | None:
+            end = v.iso_date_fast(values[end_at])
+            if end is None:
+                raise ValueError("fin_period_end_date is empty")
+            charity_id = ids.get(v.integer_fast(values[org]))
+            if charity_id is None:
+                return None
+            return charity_id, db.date(values[start_at]), db.date(values[end_at])
+
+        return key
+
+    def history(text, column):
+        key = keyed(column)
+        income, spending, suppressed, due, received, accounts = (column[name] for name in (
+            "total_gross_income", "total_gross_expenditure", "suppression_ind",
+            "reporting_due_date", "date_annual_return_received", "date_accounts_received",
+        ))  # fmt: skip
+
+        def build(values):
+            found = key(values)
+            if found:
+                return (
+                    *found, db.money(values[income]), db.money(values[spending]),
+                    bool(v.boolean(values[suppressed])), db.date(values[due]),
+                    db.date(values[received]), db.date(values[accounts]),
+                )  # fmt: skip
+            return None
+
+        return build
+
+    def part_a(text, column):
+        key = keyed(column)
+        income, spending, due, received, volunteers, contracts, grants = (column[name] for name in (
+            "total_gross_income", "total_gross_expenditure", "ar_due_date", "ar_received_date",
+            "count_volunteers", "income_from_government_contracts",
+            "income_from_government_grants",
+        ))  # fmt: skip
+
+        def build(values):
+            found = key(values)
+            if found:
+                return (
+                    *found, db.money(values[income]), db.money(values[spending]),
+                    db.date(values[due]), db.date(values[received]),
+                    v.integer_fast(values[volunteers]), db.money(values[contracts]),
+                    db.money(values[grants]),
+                )  # fmt: skip
+            return None
+
+        return build
+
+    def part_b(text, column):
+        key = keyed(column)
+        employees = column["count_employees"]
+        detail_at = [(name, column[name]) for name in PART_B_DETAIL]
+        plain = [(f'"{name}": "', position) for name, position in detail_at]
+
+        def build(values):
+            found = key(values)
+            if found is None:
+                return None
+            # Usually every amount is plain: write the JSON text directly.
+            parts = []
+            for prefix, position in plain:
+                amount = values[position]
+                if amount:
+                    if not v.is_plain_amount(amount):
+                        break
+                    parts.append(prefix + amount + '"')
+            else:
+                detail = JsonText("{" + ", ".join(parts) + "}")
+                return (*found, v.integer_fast(values[employees]), detail)
+            detail = {}
+            for name, position in detail_at:
+                amount = v.money_text(values[position])
+                if amount is not None:
+                    detail[name] = amount
+            return (*found, v.integer_fast(values[employees]), detail)
+
+        return build
+
+    return [
+        ("charity_annual_return_history", history, *HISTORY),
+        ("charity_annual_return_parta", part_a, *PART_A),
+        ("charity_annual_return_partb", part_b, *PART_B),
+    ]
 
 
-def _rows(importer, table, build) -> Iterator[tuple]:
-    pending: list[tuple] = []
-
-    def parse(values, index):
-        row = build(values, index)
-        if row is not None:
-            pending.append(row)
-
-    yield from importer._drain(table, parse, pending)
-
-
-def _trim(*, register: str) -> int:
+def ccew_years_trim(*, register: str) -> int:
     """Delete all but the five latest years of each charity of the register."""
     charities = Charity._meta.db_table
     with connection.cursor() as cursor:

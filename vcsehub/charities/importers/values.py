@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
 
 TRUE_WORDS = {"true", "t", "yes", "y", "1"}
 FALSE_WORDS = {"false", "f", "no", "n", "0"}
@@ -91,3 +94,62 @@ def website(value: str | None) -> str:
     """A website as written, without spaces; "" for blanks and placeholders."""
     value = re.sub(r"\s+", "", text(value))
     return "" if value.lower() in {"", "-", "none", "n/a"} else value[:500]
+
+
+# -- fast forms for the big CCEW tables ---------------------------------------------------------
+# Each gives exactly what the function above gives for the same text (they call it for any
+# text outside the common, plain form), so an importer can use them on every row.
+
+_PLAIN_AMOUNT = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?").fullmatch
+
+
+def is_plain_amount(value: str) -> bool:
+    """Digits, an optional minus and up to 2 decimals: then str(money(value)) == value."""
+    return _PLAIN_AMOUNT(value) is not None
+
+
+def integer_fast(value: str) -> int | None:
+    return int(value) if value.isdigit() and value.isascii() else integer(value)
+
+
+def money_fast(value: str) -> Decimal | None:
+    return Decimal(value) if _PLAIN_AMOUNT(value) else money(value)
+
+
+def money_text(value: str) -> str | None:
+    """str(money(value)): a plain amount (at most two decimal places) is its own text."""
+    if _PLAIN_AMOUNT(value):
+        return value
+    amount = money(value)
+    return None if amount is None else str(amount)
+
+
+# Register dates repeat a lot (extract date, year ends): parse each text once.
+iso_date_fast = lru_cache(maxsize=1 << 16)(iso_date)
+
+
+def text_clean(value: str) -> str:
+    """text() for a value known to hold no NUL character."""
+    return value.strip()
+
+
+def _iso_date_text(value: str) -> str | None:
+    found = iso_date(value)
+    return None if found is None else found.isoformat()
+
+
+class DbValues(NamedTuple):
+    """Dates and amounts in the form the database driver would make of them itself.
+
+    SQLite: the text Django's sqlite3 adapters write (date.isoformat(), str(Decimal)), made
+    directly, so no adapter runs per value; PostgreSQL: date and Decimal objects.
+    """
+
+    date: Callable[[str], object]
+    money: Callable[[str], object]
+
+
+def db_values(vendor: str) -> DbValues:
+    if vendor == "sqlite":
+        return DbValues(date=lru_cache(maxsize=1 << 16)(_iso_date_text), money=money_text)
+    return DbValues(date=iso_date_fast, money=money_fast)

@@ -10,6 +10,7 @@ from django import template
 
 from vcsehub.charities import api as shape
 from vcsehub.charities.profile import PROFILE_TYPES
+from vcsehub.sources.registry import get_source
 
 register = template.Library()
 
@@ -18,5 +19,11 @@ register = template.Library()
 def charities_profile(area) -> dict:
     if area is None or area.type not in PROFILE_TYPES:
         return {"profile": None}
-    _, figures = shape.area_profile_build(area)
-    return {"area": area, "profile": figures}
+    data, figures = shape.area_profile_build(area)
+    sources = []
+    for source_id in data.sources_used:
+        try:
+            sources.append(get_source(source_id))
+        except LookupError:
+            continue
+    return {"area": area, "profile": figures, "profile_sources": sources}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from django.db import connection
 from django.db.models import Max
 
 from vcsehub.geography.importers import bulk
@@ -112,6 +113,9 @@ class PostcodeDirectoryImporter(Importer):
     def load(self, files: list[FetchedFile], run: ImportRun) -> int:
         bulk.delete_source(Postcode, self.source_id)
         self.progress.start(f"Loading {self.source.title}")
+        # PostgreSQL: date undated wards before loading; an UPDATE of every row afterwards
+        # costs more there than reading the file twice. SQLite updates rows in place.
+        release_year = self._release_year(files) if connection.vendor == "postgresql" else None
         loaded = 0
         unknown_year = False
         for fetched in files:
@@ -119,7 +123,11 @@ class PostcodeDirectoryImporter(Importer):
                 for table in tables:
                     columns = self._columns(table)
                     ward_year = _ward_year(table, columns)
-                    unknown_year |= ward_year == 0 and "ward" in columns
+                    if ward_year == 0 and "ward" in columns:
+                        if release_year is None:
+                            unknown_year = True
+                        else:
+                            ward_year = release_year
                     counter = [0]
                     rows = _tuples(table, columns, self.source_id, ward_year, counter)
                     try:
@@ -165,6 +173,33 @@ class PostcodeDirectoryImporter(Importer):
         if missing:
             raise wrong_layout(table.name, missing, self.expected)
         return columns
+
+    def _release_year(self, files: list[FetchedFile]) -> int:
+        """The year `_date_wards` would give undated wards, read from the files before loading.
+
+        0 when every table dates its wards itself (no second reading then), or when no
+        `dointr` gives a year.
+        """
+        undated = False
+        for fetched in files:
+            with open_tables(fetched, choose_members=choose_directory_members) as tables:
+                for table in tables:
+                    columns = self._columns(table)
+                    undated |= _ward_year(table, columns) == 0 and "ward" in columns
+        if not undated:
+            return 0
+        latest = ""
+        for fetched in files:
+            with open_tables(fetched, choose_members=choose_directory_members) as tables:
+                for table in tables:
+                    columns = self._columns(table)
+                    if "introduced" not in columns:
+                        continue
+                    i_pc, i_intr = columns["postcode"], columns["introduced"]
+                    # Rows without a postcode are not loaded: leave them out, as Max() does.
+                    dates = (row[i_intr] for row in table.rows if row[i_pc].strip())
+                    latest = max(latest, max(dates, default=""))
+        return int(latest[:4]) if latest[:4].isdigit() else 0
 
     def _date_wards(self) -> None:
         """No ward year in the column or file names: date wards by the release (latest dointr)."""

@@ -20,7 +20,13 @@ class PostcodeInvalid(FlagCheck):
             for row in prepared.rows
             if row.postcode is not None and row.postcode.status == "invalid"
         )
-        why = " ".join(f"{n:,}: {reason}" for reason, n in reasons.most_common())
+        if len(reasons) == 1:
+            why = f"Why: {next(iter(reasons))}"
+        else:
+            why = " ".join(
+                f"{plural(n, 'postcode', 'postcodes')}: {reason}"
+                for reason, n in reasons.most_common()
+            )
         return (
             f"{plural(count, 'postcode is', 'postcodes are')} not valid UK postcodes, so "
             f"{'that row has' if count == 1 else 'those rows have'} no area. {why}"

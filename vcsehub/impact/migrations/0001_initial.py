@@ -7,101 +7,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dataset',
+            name="Dataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('outcome_scale_min', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('outcome_scale_max', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('outcome_label', models.CharField(blank=True, max_length=200)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='datasets', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "outcome_scale_min",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                (
+                    "outcome_scale_max",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("outcome_label", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="datasets",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'name'],
+                "ordering": ["organisation", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Upload',
+            name="Upload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('original_name', models.CharField(max_length=255)),
-                ('size', models.BigIntegerField(default=0)),
-                ('sha256', models.CharField(max_length=64)),
-                ('held_path', models.CharField(blank=True, max_length=500)),
-                ('file_format', models.CharField(blank=True, max_length=16)),
-                ('sheet', models.CharField(blank=True, max_length=200)),
-                ('header_row', models.PositiveIntegerField(default=1)),
-                ('headers', models.JSONField(blank=True, default=list)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('checking', 'Waiting for you to check'), ('confirmed', 'Saved'), ('discarded', 'Discarded'), ('failed', 'Could not be read')], default='checking', max_length=16)),
-                ('report', models.JSONField(blank=True, default=list)),
-                ('rows_read', models.IntegerField(default=0)),
-                ('rows_stored', models.IntegerField(default=0)),
-                ('rows_excluded', models.IntegerField(default=0)),
-                ('rows_duplicate', models.IntegerField(default=0)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('dataset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to='impact.dataset')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to='organisations.organisation')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("original_name", models.CharField(max_length=255)),
+                ("size", models.BigIntegerField(default=0)),
+                ("sha256", models.CharField(max_length=64)),
+                ("held_path", models.CharField(blank=True, max_length=500)),
+                ("file_format", models.CharField(blank=True, max_length=16)),
+                ("sheet", models.CharField(blank=True, max_length=200)),
+                ("header_row", models.PositiveIntegerField(default=1)),
+                ("headers", models.JSONField(blank=True, default=list)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checking", "Waiting for you to check"),
+                            ("confirmed", "Saved"),
+                            ("discarded", "Discarded"),
+                            ("failed", "Could not be read"),
+                        ],
+                        default="checking",
+                        max_length=16,
+                    ),
+                ),
+                ("report", models.JSONField(blank=True, default=list)),
+                ("rows_read", models.IntegerField(default=0)),
+                ("rows_stored", models.IntegerField(default=0)),
+                ("rows_excluded", models.IntegerField(default=0)),
+                ("rows_duplicate", models.IntegerField(default=0)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="uploads",
+                        to="impact.dataset",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="uploads",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ColumnChoice',
+            name="ColumnChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('column_key', models.CharField(help_text='normalised column title', max_length=200)),
-                ('field', models.CharField(blank=True, help_text='a Field value; blank = not stored', max_length=32)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='column_choices', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "column_key",
+                    models.CharField(help_text="normalised column title", max_length=200),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        blank=True, help_text="a Field value; blank = not stored", max_length=32
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="column_choices",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'column_key'), name='column_choice_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "column_key"), name="column_choice_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('contact_date', models.DateField(blank=True, null=True)),
-                ('person_key', models.CharField(blank=True, help_text='HMAC of the person reference', max_length=64)),
-                ('age_band', models.CharField(blank=True, max_length=16)),
-                ('gender', models.CharField(blank=True, max_length=100)),
-                ('ethnicity', models.CharField(blank=True, max_length=100)),
-                ('disability', models.CharField(blank=True, max_length=100)),
-                ('service', models.CharField(blank=True, max_length=200)),
-                ('referral_source', models.CharField(blank=True, max_length=200)),
-                ('people_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('outcome_before', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('outcome_after', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('postcode_status', models.CharField(blank=True, max_length=16)),
-                ('lsoa11', models.CharField(blank=True, max_length=9)),
-                ('lsoa21', models.CharField(blank=True, max_length=9)),
-                ('ward_code', models.CharField(blank=True, max_length=9)),
-                ('lad_code', models.CharField(blank=True, max_length=9)),
-                ('imd2019_decile', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('imd2025_decile', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='impact.dataset')),
-                ('upload', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='impact.upload')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("contact_date", models.DateField(blank=True, null=True)),
+                (
+                    "person_key",
+                    models.CharField(
+                        blank=True, help_text="HMAC of the person reference", max_length=64
+                    ),
+                ),
+                ("age_band", models.CharField(blank=True, max_length=16)),
+                ("gender", models.CharField(blank=True, max_length=100)),
+                ("ethnicity", models.CharField(blank=True, max_length=100)),
+                ("disability", models.CharField(blank=True, max_length=100)),
+                ("service", models.CharField(blank=True, max_length=200)),
+                ("referral_source", models.CharField(blank=True, max_length=200)),
+                ("people_count", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "outcome_before",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                (
+                    "outcome_after",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("postcode_status", models.CharField(blank=True, max_length=16)),
+                ("lsoa11", models.CharField(blank=True, max_length=9)),
+                ("lsoa21", models.CharField(blank=True, max_length=9)),
+                ("ward_code", models.CharField(blank=True, max_length=9)),
+                ("lad_code", models.CharField(blank=True, max_length=9)),
+                ("imd2019_decile", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("imd2025_decile", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="impact.dataset",
+                    ),
+                ),
+                (
+                    "upload",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="impact.upload",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['dataset', 'contact_date'], name='impact_reco_dataset_f4112d_idx'), models.Index(fields=['dataset', 'person_key'], name='impact_reco_dataset_36733c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('dataset', 'fingerprint'), name='record_unique_in_dataset')],
+                "indexes": [
+                    models.Index(
+                        fields=["dataset", "contact_date"], name="impact_reco_dataset_f4112d_idx"
+                    ),
+                    models.Index(
+                        fields=["dataset", "person_key"], name="impact_reco_dataset_36733c_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("dataset", "fingerprint"), name="record_unique_in_dataset"
+                    )
+                ],
             },
         ),
     ]
