@@ -197,3 +197,21 @@ def test_weak_or_half_given_admin_details_create_nobody(settings, django_user_mo
     settings.FIRST_ADMIN_PASSWORD = ""
     assert "not created because VCSEHUB_ADMIN_PASSWORD is empty" in up()
     assert not django_user_model.objects.exists()
+
+
+def test_a_source_without_an_official_file_is_imported_only_from_a_data_folder(
+    only_sources, data_dir, settings
+):
+    settings.DATA_DIR = None
+    local_only = Source(
+        **{**_source(AREAS_ID, TestAreasImporter, "areas/*.csv", 10).__dict__, "urls": ()}
+    )
+    only_sources(local_only)
+
+    without_folder = up()
+    assert f"Open data: {AREAS_ID} has no official file address to download" in without_folder
+    assert f"`vcsehub import {AREAS_ID} --source PATH`" in without_folder
+    assert not ImportRun.objects.filter(source_id=AREAS_ID).exists()
+
+    with_folder = up(data_dir=str(data_dir))
+    assert f"  {AREAS_ID}: succeeded, 3 rows in " in with_folder

@@ -105,10 +105,34 @@ class ImportOutcome:
     run: ImportRun | None = None
 
 
-def sources_pending() -> list[Source]:
-    """Sources `vcsehub up` imports: automatic ones never imported successfully, in order."""
+def source_has_location(source: Source, data_dir: str | Path | None) -> bool:
+    """Whether there is somewhere to read the source from: a data folder copy or an official file."""
+    return bool(source.urls or (data_dir and source.local_paths))
+
+
+def sources_pending(data_dir: str | Path | None = None) -> list[Source]:
+    """Sources `vcsehub up` imports: automatic ones never imported successfully, in order.
+
+    A source with no official file address is imported only from a data folder.
+    """
     loaded = source_ids_loaded()
-    return [source for source in all_sources() if source.auto_import and source.id not in loaded]
+    return [
+        source
+        for source in all_sources()
+        if source.auto_import and source.id not in loaded and source_has_location(source, data_dir)
+    ]
+
+
+def sources_needing_a_file(data_dir: str | Path | None = None) -> list[Source]:
+    """Automatic sources not yet loaded that have no official file address and no local copy."""
+    loaded = source_ids_loaded()
+    return [
+        source
+        for source in all_sources()
+        if source.auto_import
+        and source.id not in loaded
+        and not source_has_location(source, data_dir)
+    ]
 
 
 def progress_for(stream: TextIO) -> Progress:

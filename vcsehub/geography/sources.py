@@ -2,8 +2,8 @@
 
 Official download addresses are configuration: give another with `--source URL|PATH`.
 Sources whose publisher gives no fixed file address, or only a file in another layout
-than the importer reads, have no `urls` and are not imported by `vcsehub up`
-(auto_import=False): their description says how to get the file and import it.
+than the importer reads, have no `urls`: `vcsehub up` imports them only from a data
+folder (`--data-dir`), and their description says how to get the file and import it.
 The ONS postcode products (NSPL, ONSPD) move to a new address with every release; the
 addresses below are the latest known ONS Open Geography Portal items. `local_paths` are
 globs inside a data folder laid out like shared/data (VCSEHUB_DATA_DIR).
@@ -108,7 +108,6 @@ LSOA_LOOKUP = register(
             "`vcsehub import ons-lsoa11-lsoa21-lookup --source PATH`."
         ),
         local_paths=("geography-lookups/LSOA11_LSOA21_LAD22_EW_LU_v2.csv",),
-        auto_import=False,
         order=20,
         tags=("geography", "lookup"),
     )
@@ -190,7 +189,6 @@ WIMD2019 = register(
             "`vcsehub import wimd2019 --source PATH`."
         ),
         local_paths=("deprivation-wales-scotland/wimd2019_lsoa11_wales.csv",),
-        auto_import=False,
         order=32,
         tags=("deprivation",),
     )
@@ -219,7 +217,6 @@ SIMD2020 = register(
             "`vcsehub import simd2020 --source PATH`."
         ),
         local_paths=("deprivation-wales-scotland/simd2020_dz11_scotland.csv",),
-        auto_import=False,
         order=33,
         tags=("deprivation",),
     )
@@ -248,7 +245,6 @@ CENSUS2021_POPULATION = register(
             "over'). Then run `vcsehub import census2021-population --source PATH`."
         ),
         local_paths=("population-census2021-lsoa/census2021_usual_residents_lsoa21_by_age6.csv",),
-        auto_import=False,
         order=34,
         tags=("population",),
     )
@@ -385,7 +381,6 @@ BOUNDARIES_LAD = register(
         local_paths=(
             "boundaries-england-lad-may2024-buc/lad_may2024_england_buc_names_only.geojson",
         ),
-        auto_import=False,
         order=61,
         tags=("boundaries",),
     )

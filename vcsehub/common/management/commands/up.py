@@ -92,7 +92,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Administrator: {outcome.message}")
 
     def run_imports(self, *, data_dir: str | None, verbose: bool) -> None:
-        pending = setup.sources_pending()
+        pending = setup.sources_pending(data_dir)
+        for source in setup.sources_needing_a_file(data_dir):
+            self.stdout.write(
+                f"Open data: {source.id} has no official file address to download; "
+                f"import it with `vcsehub import {source.id} --source PATH` "
+                "(see `vcsehub import --list`)."
+            )
         if not pending:
             self.stdout.write("Open data: every source is already imported; nothing to import.")
             return
