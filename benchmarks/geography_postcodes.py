@@ -239,9 +239,12 @@ def child_empty() -> None:
     _django()
     from django.db import connection
 
+    # TRUNCATE on PostgreSQL: a DELETE would leave the previous run's 2.7 million dead rows
+    # in the table and its index, which a first import into an empty database never has.
+    statement = "TRUNCATE {}" if connection.vendor == "postgresql" else "DELETE FROM {}"
     with connection.cursor() as cursor:
         for table in ("geography_postcode", "geography_deprivation", "geography_area"):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute(statement.format(table))
     print(json.dumps({"ok": True}))
 
 

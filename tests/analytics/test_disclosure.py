@@ -12,6 +12,7 @@ from vcsehub.analytics.disclosure import (
     safe_count,
     safe_mean,
     safe_share,
+    safe_share_of_hidden,
     suppress,
 )
 
@@ -161,3 +162,36 @@ def test_minimum_comes_from_settings(settings):
         assert safe_count(9, threshold=min_display_count()).display == "fewer than 10"
     with override_settings(MIN_DISPLAY_COUNT=0), pytest.raises(ValueError):
         min_display_count()
+
+
+def test_a_figures_n_is_hidden_last():
+    # All 30 = 26 with a gender + 4 without: with "n" last, nothing else can hide the 4,
+    # so n goes; with another missing reason to hide, n stays.
+    result = suppress(
+        {"n": 26, "none": 4, "all": 30}, [("all", ["n", "none"])], threshold=5, last=["n"]
+    )
+    assert shown(result) == {"n": "not shown", "none": "fewer than 5", "all": 30}
+    values = {"n": 9, "one": 3, "none": 18, "all": 30}
+    result = suppress(values, [("all", ["n", "one", "none"])], threshold=5, last=["n"])
+    assert shown(result) == {"n": 9, "one": "fewer than 5", "none": "not shown", "all": 30}
+    result = suppress(values, [("all", ["n", "one", "none"])], threshold=5)
+    assert shown(result)["n"] == "not shown"  # without `last`, the smaller 9 would go
+
+
+def test_a_share_of_a_hidden_n_is_shown_only_when_it_cannot_narrow_n_down():
+    hidden = suppress({"n": 1196, "none": 4, "all": 1200}, [("all", ["n", "none"])], threshold=5)[
+        "n"
+    ]
+    assert hidden.status is Status.HIDDEN
+    # 300 of 1,192 to 1,200 reads 25% whichever it is (400 would not: 34% to 33%).
+    assert safe_share_of_hidden(safe_count(300, threshold=5), hidden, 1196).display == "25%"
+    # 17 of 22 to 30 reads 77% down to 57%: it would tell.
+    small = suppress({"n": 26, "none": 4, "all": 30}, [("all", ["n", "none"])], threshold=5)["n"]
+    assert safe_share_of_hidden(safe_count(17, threshold=5), small, 26).display == "not shown"
+    # A shown denominator: an ordinary share; a hidden numerator: not shown.
+    assert (
+        safe_share_of_hidden(safe_count(5, threshold=5), safe_count(20, threshold=5), 20).display
+        == "25%"
+    )
+    assert safe_share_of_hidden(safe_count(3, threshold=5), hidden, 1196).display == "not shown"
+    assert safe_share_of_hidden(safe_count(400, threshold=5), hidden, 1196).display == "not shown"

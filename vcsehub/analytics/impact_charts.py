@@ -145,7 +145,7 @@ def month_chart_svg(
         + f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="{INK}"/>'
         + "".join(parts)
         + (
-            f'<text x="{left}" y="{axis_y + 34}" font-size="11">{escape(note)}</text>'
+            f'<text x="{left}" y="{axis_y + 2 * font + 24}" font-size="11">{escape(note)}</text>'
             if note
             else ""
         )

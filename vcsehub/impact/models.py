@@ -174,6 +174,8 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["dataset", "contact_date"]),
             models.Index(fields=["dataset", "person_key"]),
+            # The newest record of a dataset at once: part of the dashboard figures' key.
+            models.Index(fields=["dataset", "id"], name="impact_record_dataset_id"),
         ]
 
     def __str__(self) -> str:

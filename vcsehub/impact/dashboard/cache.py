@@ -1,7 +1,8 @@
 """Keeping computed dashboard figures in the database, so every web process shares them.
 
-The key covers everything the figures are built from: the dataset's records (count and
-last id), its uploads (count, last id, last confirmation), its settings (name, mapping,
+The key covers everything the figures are built from: the dataset's records (its newest
+record, found at once through an index: records are only ever added by saving an upload,
+and go only with the whole dataset), its uploads (count, last id, last confirmation), its settings (name, mapping,
 outcome label and scale) and its organisation's name, the latest import of open data,
 MIN_DISPLAY_COUNT, the period, the edition, and the code that computes the figures.
 It is read in one query; kept figures of an older state are deleted when new ones are kept.
@@ -51,7 +52,6 @@ def data_state(dataset: Dataset) -> str:
     row = (
         Dataset.objects.filter(pk=dataset.pk)
         .annotate(
-            records_n=_scalar(Record.objects, Count("id"), "n"),
             records_last=_scalar(Record.objects, Max("id"), "last"),
             uploads_n=_scalar(Upload.objects, Count("id"), "n"),
             uploads_last=_scalar(Upload.objects, Max("id"), "last"),
@@ -70,7 +70,6 @@ def data_state(dataset: Dataset) -> str:
             "outcome_scale_max",
             "organisation__name",
             "organisation__slug",
-            "records_n",
             "records_last",
             "uploads_n",
             "uploads_last",
