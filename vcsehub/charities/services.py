@@ -25,9 +25,9 @@ from vcsehub.charities.models import (
 )
 
 BATCH_ROWS = 20_000
-# SQLite page cache while a register loads: 256 MiB, so the indexes being filled stay in
+# SQLite page cache while a register loads: 96 MiB, so most of the indexes being filled stay in
 # memory. Given back when the load ends.
-BULK_CACHE_KIB = 256 * 1024
+BULK_CACHE_KIB = 96 * 1024
 
 
 def rows_bulk_insert(
