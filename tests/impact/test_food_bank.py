@@ -202,7 +202,7 @@ def test_stored_records_match_the_hand_count(
     assert upload.held_path == "" and not any(held_files.iterdir())
 
 
-HASHES = {"fingerprint", "person_key", "sha256"}
+HASHES = {"fingerprint", "person_key", "sha256", "key", "state"}
 HEX = set("0123456789abcdef")
 
 
