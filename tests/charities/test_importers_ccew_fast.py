@@ -165,3 +165,34 @@ def test_rejected_rows_are_logged_from_the_second_process(
     assert run.status == "succeeded", run.error
     assert run.rows_rejected == 1
     assert "row 4 left out: has 35 fields, but the header has 34" in run.log
+
+
+def _indexes() -> dict:
+    """Every index and constraint of the tables the import loads, as the database reports them."""
+    from django.db import connection
+
+    from vcsehub.charities.importers.ccew import LOADED_TABLES
+
+    with connection.cursor() as cursor:
+        return {
+            table: connection.introspection.get_constraints(cursor, table)
+            for table in LOADED_TABLES
+        }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_are_built_again_after_an_import_and_kept_after_a_failed_one(ccew_paths, tmp_path):
+    before = _indexes()
+    assert sum(len(found) for found in before.values()) >= 15
+    run = CcewImporter(locations=ccew_paths).run()
+    assert run.status == "succeeded", run.error
+    assert _indexes() == before
+
+    def shift(text):
+        header, *rows = text.split("\r\n")
+        return "\r\n".join([header, *(row + "\tshifted" if row else row for row in rows)])
+
+    bad = _rewrite(ccew_paths[5], tmp_path, shift)  # charity_classification: fails mid-load
+    failed = CcewImporter(locations=_replace(ccew_paths, "charity_classification", bad)).run()
+    assert failed.status == ImportRun.Status.FAILED
+    assert _indexes() == before

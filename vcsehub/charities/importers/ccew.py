@@ -11,7 +11,9 @@ Each table is read once, in three steps:
    linked charities;
 3. the tables that hang off a charity (classifications, areas, financial years).
 In steps 2 and 3 a second process reads and builds the rows while this one writes them
-(importers/parallel.py), when the files are big enough for that to pay.
+(importers/parallel.py), when the files are big enough for that to pay and a core is free.
+On SQLite the secondary indexes of the loaded tables are built once after the load
+(importers/bulk_indexes.py).
 """
 
 from __future__ import annotations
@@ -21,25 +23,40 @@ from datetime import date
 from typing import ClassVar
 
 from vcsehub.charities.importers.base import RegisterImporter
+from vcsehub.charities.importers.bulk_indexes import indexes_built_after
 from vcsehub.charities.importers.ccew_aux import ccew_aux_read
 from vcsehub.charities.importers.ccew_charity import ccew_charities_load
 from vcsehub.charities.importers.ccew_children import ccew_children_load
 from vcsehub.charities.importers.ccew_files import CcewTable, ccew_table_open
 from vcsehub.charities.importers.ccew_read import Make, Tally, ccew_built
-from vcsehub.charities.importers.parallel import fork_available
-from vcsehub.charities.models import Register
+from vcsehub.charities.importers.parallel import fork_available, spare_core
+from vcsehub.charities.models import (
+    AreaOfOperation,
+    Charity,
+    Classification,
+    FinancialYear,
+    LinkedCharity,
+    Register,
+)
 from vcsehub.charities.services import bulk_load_session, charity_ids_by, register_rows_delete
 from vcsehub.charities.sources import CCEW_TABLES
 from vcsehub.sources.errors import DataError
 from vcsehub.sources.fetch import FetchedFile
 from vcsehub.sources.models import ImportRun
 
+LOADED_TABLES = [
+    model._meta.db_table
+    for model in (Charity, LinkedCharity, FinancialYear, Classification, AreaOfOperation)
+]
+
 
 class CcewImporter(RegisterImporter):
     source_id = "ccew"
     register = Register.CCEW
-    # Read in a second process when the zipped files add up to at least this much
-    # (None: never; 0: always). Forking costs a few milliseconds; small files are quicker here.
+    # Read in a second process when the zipped files add up to at least this much and a
+    # processor core is free for it (None: never; 0: always). Forking costs a few
+    # milliseconds, so small files are quicker here; and when every core is already busy,
+    # two processes handing rows to each other take longer than one doing it all.
     parallel_min_bytes: ClassVar[int | None] = 20_000_000
 
     def load(self, files: list[FetchedFile], run: ImportRun) -> int:
@@ -51,24 +68,26 @@ class CcewImporter(RegisterImporter):
         size = sum(fetched.size for fetched in files)
         self.parallel = (
             self.parallel_min_bytes is not None
-            and size >= self.parallel_min_bytes
             and fork_available()
+            and (self.parallel_min_bytes == 0 or (size >= self.parallel_min_bytes and spare_core()))
         )
 
         with bulk_load_session():
             aux = ccew_aux_read(importer=self, tables=tables)
-            register_rows_delete(register=self.register)
-            linked = ccew_charities_load(importer=self, table=tables["charity"], aux=aux)
-            del aux
-            ids = charity_ids_by(register=self.register, key="organisation_number")
-            loaded = len(ids)
-            ccew_children_load(importer=self, tables=tables, ids=ids)
-            del ids
-            run.data_date = self.data_date
-            for table in CCEW_TABLES:
-                self.log(f"{table}: {self.table_counts[table]:,} rows read")
-            self.log(f"{loaded:,} charities, {linked:,} linked charities")
-            self.finish(run)
+            with indexes_built_after(LOADED_TABLES):
+                register_rows_delete(register=self.register)
+                linked = ccew_charities_load(importer=self, table=tables["charity"], aux=aux)
+                del aux
+                ids = charity_ids_by(register=self.register, key="organisation_number")
+                loaded = len(ids)
+                ccew_children_load(importer=self, tables=tables, ids=ids)
+                del ids
+                run.data_date = self.data_date
+                for table in CCEW_TABLES:
+                    self.log(f"{table}: {self.table_counts[table]:,} rows read")
+                self.log(f"{loaded:,} charities, {linked:,} linked charities")
+                self.log(f"read in {'two processes' if self.parallel else 'one process'}")
+                self.finish(run)  # placing charities updates their rows: before the indexes
         return loaded
 
     # -- files -------------------------------------------------------------------------

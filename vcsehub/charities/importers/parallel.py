@@ -25,6 +25,15 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def spare_core() -> bool:
+    """Is at least one processor core idle (by the last minute's load average)?"""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not known on this system
+        return True
+    return (os.cpu_count() or 1) - load >= 1
+
+
 def forked(produce: Callable[[], Iterator[object]], *, fork: bool = True) -> Iterator[object]:
     """Yield what `produce()` yields, computed in a child process when `fork` is true.
 
