@@ -249,7 +249,9 @@ def grant(data: Any) -> NormalisedGrant:
                     )
                 )
     for key in ("title", "description"):
-        if isinstance(data.get(key), str) and _EMAIL.search(data[key]):
+        text = data.get(key)
+        # The "@" test first: searching long descriptions with the pattern is slow.
+        if isinstance(text, str) and "@" in text and _EMAIL.search(text):
             changes.append(
                 Change(
                     "email-address",

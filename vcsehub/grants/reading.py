@@ -238,6 +238,9 @@ def _xlsx_file(path: Path, name: str, schema: GrantSchema) -> GrantFile:
     with open_workbook(path, label=name) as workbook:
         try:
             for worksheet in workbook.worksheets:
+                # Read every cell whatever size the file says: a missing size would make
+                # openpyxl read the whole sheet once more to find it, a wrong one cut it short.
+                worksheet.reset_dimensions()
                 rows = worksheet.iter_rows(values_only=True)
                 if worksheet.title == META_SHEET:
                     unflattener.add_meta(

@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -145,22 +146,41 @@ class _Keyed:
         return list(self.data.values()) + self.no_key
 
 
+@lru_cache(maxsize=4096)
+def _steps(path: tuple[str, ...]) -> tuple[tuple[int, str, bool, str, str, bool], ...]:
+    """For each part of a column's path, what _place needs that depends on the path alone:
+    (position, part, part is a number, path so far without numbers, next part, next part
+    is a number). Worked out once per column instead of once per cell."""
+    numeric = [_isint(part) for part in path]
+    return tuple(
+        (
+            num,
+            item,
+            numeric[num],
+            "/".join(
+                p for p, is_number in zip(path[: num + 1], numeric, strict=False) if not is_number
+            ),
+            path[num + 1] if num + 1 < len(path) else "",
+            num + 1 < len(path) and numeric[num + 1],
+        )
+        for num, item in enumerate(path)
+    )
+
+
 def _place(
     target: dict, path: list[str], value: Any, types: dict[str, str], warnings: list[str]
 ) -> None:
     current: dict = target
-    for num, item in enumerate(path):
-        if _isint(item):
+    for num, item, item_is_number, so_far, following, following_is_number in _steps(tuple(path)):
+        if item_is_number:
             if num == 0:
                 warnings.append(
                     f'Column "{"/".join(path)}" has been ignored because it is a number.'
                 )
             continue
-        so_far = "/".join(p for p in path[: num + 1] if not _isint(p))
         kind = types.get(so_far)
-        following = path[num + 1] if num + 1 < len(path) else ""
         index = -1
-        if _isint(following):
+        if following_is_number:
             if kind and kind != "array":
                 raise ConversionError(
                     f"There is an array at '{so_far}' when the schema says there should be a '{kind}'"

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from vcsehub.grants import normalise
+from vcsehub.grants.importers.rows import GrantRowWriter
 from vcsehub.grants.models import (
     Dataset,
     Funder,
@@ -189,9 +190,9 @@ class GrantFileImporter(Importer):
 
     def _load_grants(self, grant_file, standard, report, dataset, run) -> int:
         validator = standard.grant_validator
+        writer = GrantRowWriter(dataset_id=dataset.pk, run_id=run.pk)
         seen: set[str] = set()
         loaded = 0
-        batch: list[tuple[Grant, list[dict]]] = []
         for record in grant_file.grants():
             run.rows_read += 1
             for error in validator.errors(record.data, ("grants", record.index)):
@@ -235,17 +236,14 @@ class GrantFileImporter(Importer):
                     full_path=change.path,
                     value=change.value,
                 )
-            grant = Grant(
-                dataset=dataset, run=run, funder=self._funder(result.fields), **result.fields
-            )
-            batch.append((grant, result.locations))
-            if len(batch) >= BATCH:
-                loaded += self._flush(batch)
-        if batch:
-            loaded += self._flush(batch)
+            writer.add(result.fields, self._funder_id(result.fields), result.locations)
+            if writer.pending >= BATCH:
+                loaded += self._flush(writer)
+        if writer.pending:
+            loaded += self._flush(writer)
         return loaded
 
-    def _funder(self, fields: dict) -> Funder | None:
+    def _funder_id(self, fields: dict) -> int | None:
         org_id = fields["funder_org_id"]
         if not org_id:
             return None
@@ -255,25 +253,11 @@ class GrantFileImporter(Importer):
                 org_id=org_id[:200], defaults={"name": fields["funder_name"][:500]}
             )
             self.funders[org_id] = funder
-        return funder
+        return funder.pk
 
-    def _flush(self, batch: list[tuple[Grant, list[dict]]]) -> int:
-        grants = Grant.objects.bulk_create([grant for grant, _ in batch])
-        locations = [
-            GrantLocation(
-                grant=grant,
-                geo_code=place["geo_code"],
-                geo_code_type=place["geo_code_type"],
-                name=place["name"],
-            )
-            for grant, (_, places) in zip(grants, batch, strict=True)
-            for place in places
-        ]
-        if locations:
-            GrantLocation.objects.bulk_create(locations)
-        count = len(batch)
+    def _flush(self, writer: GrantRowWriter) -> int:
+        count = writer.flush()
         self.progress.advance(count)
-        batch.clear()
         return count
 
     def _save_issues(self, run: ImportRun) -> None:
