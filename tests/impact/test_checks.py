@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from vcsehub.impact.checks import CHECKS, ERROR, checks_run
-from vcsehub.impact.prepare import ERROR_FLAGS, rows_prepare
+from vcsehub.impact.prepare import ERROR_FLAGS, MAX_CELLS, rows_prepare
 
 TODAY = date(2026, 1, 31)
 SECRET = "s" * 64
@@ -174,6 +174,32 @@ def test_repeats_in_the_file_and_rows_already_stored_are_stored_once():
     assert result(outcome, "duplicate_rows").cells == [[4, ""]]
     assert [r.number for r in outcome.to_store] == [3]
     assert outcome.rows_duplicate == 2
+
+
+def test_every_cell_is_counted_but_only_the_first_are_listed_in_row_order():
+    # Births after the visit and unreadable births are one check of two flags: its cells
+    # come in row order whichever flag they carry, the first MAX_CELLS of them listed.
+    rows = [
+        ["01/01/2026", f"P{n}", "", "02/01/2027" if n % 2 else "not a date"]
+        for n in range(MAX_CELLS + 50)
+    ]
+    _, outcome = run(rows)
+    found = result(outcome, "date_of_birth_unreadable")
+    assert found.count == MAX_CELLS + 50
+    assert found.cells == [[n, "DOB"] for n in range(2, MAX_CELLS + 2)]
+
+
+@pytest.mark.django_db
+def test_postcode_cells_of_any_kind_are_looked_up_once_each():
+    # 1, 1.0 and True are equal in Python: each kind of cell still gets its own answer.
+    mapping = {**MAPPING, "Spare": "postcode"}
+    prepared, outcome = run(
+        [["01/01/2026", "A", *[None] * 6, cell] for cell in (1, True, 1.0, "1", None, "B1 1")],
+        mapping=mapping,
+    )
+    statuses = [row.postcode.status for row in prepared.rows]
+    assert statuses == ["invalid"] * 4 + ["missing", "invalid"]
+    assert result(outcome, "postcode_invalid").count == 5
 
 
 def test_empty_rows_are_errors_and_nothing_else():

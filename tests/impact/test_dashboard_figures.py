@@ -225,3 +225,44 @@ def test_figures_are_cached_until_the_records_change(dataset, django_assert_max_
     extra.person_key = "new-person"
     extra.save()
     assert dashboard_figures(dataset)["figures"]["reach"]["people"]["value"] == 31
+
+
+def test_records_are_read_with_each_value_as_the_orm_gives_it(dataset):
+    from vcsehub.analytics.impact import VisitRow
+    from vcsehub.impact.dashboard.common import ROW_FIELDS, dataset_rows
+    from vcsehub.impact.models import Record
+
+    rows, undated = dataset_rows(dataset, Period())
+    expected = [
+        VisitRow(*values)
+        for values in Record.objects.filter(dataset=dataset).values_list(*ROW_FIELDS)
+    ]
+    # In no particular order (the figures sort them), so compared by record id.
+    assert sorted(rows, key=lambda r: r.order) == sorted(expected, key=lambda r: r.order)
+    assert undated == 0
+    assert any(row.outcome_before is not None for row in rows)
+    assert all(type(row.contact_date) is date for row in rows if row.contact_date is not None)
+
+
+def test_people_are_described_by_every_who_field():
+    # people_from_rows spells the fields out (it runs once per record): a new field must
+    # be added there too.
+    from vcsehub.analytics.impact import WHO_FIELDS, VisitRow, people_from_rows
+
+    assert list(WHO_FIELDS) == ["age_band", "gender", "ethnicity", "disability"]
+    row = VisitRow(
+        date(2025, 4, 1),
+        "p",
+        "16-24",
+        "Female",
+        "White",
+        "No",
+        *[None] * 2,
+        "",
+        *[""] * 4,
+        None,
+        None,
+    )
+    assert people_from_rows([row]).people["p"].attributes == dict(
+        zip(WHO_FIELDS, ["16-24", "Female", "White", "No"], strict=True)
+    )

@@ -67,3 +67,33 @@ def test_discarding_deletes_the_kept_rows(impact_geography, cast):
     kept = Path(upload.held_path + SUFFIX)
     services.upload_discard(upload=upload)
     assert not kept.exists() and not Path(upload.held_path or "x").exists()
+
+
+def _checked(upload):
+    from vcsehub.impact import held
+
+    scale = (
+        (upload.outcome_scale_min, upload.outcome_scale_max)
+        if upload.outcome_scale_min is not None
+        else None
+    )
+    return held.checked_kept(upload, scale)
+
+
+def test_checking_a_few_rows_at_a_time_gives_the_same_report_and_rows(
+    impact_geography, cast, monkeypatch
+):
+    # An upload is prepared and counted in batches, its raw rows let go as it goes: the
+    # batches must not change what is found or stored (dates, repeats, first cells).
+    whole = _checked(_upload(cast, "food_bank_visits.csv"))
+    monkeypatch.setattr(services, "CHECK_BATCH", 7)
+    batched = _checked(_upload(cast, "food_bank_visits.csv", dataset_name="Visits again"))
+    assert batched.report == whole.report
+    assert batched.lines == whole.lines
+    assert (batched.rows_read, batched.rows_excluded, batched.rows_duplicate) == (
+        whole.rows_read,
+        whole.rows_excluded,
+        whole.rows_duplicate,
+    )
+    assert (batched.period_start, batched.period_end) == (whole.period_start, whole.period_end)
+    assert len(whole.lines) == 68

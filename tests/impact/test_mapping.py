@@ -128,6 +128,10 @@ def test_remembered_choices_win_next_time(cast):
         (["Before"], [3, 4, 5, 2], (1, 5)),
         (["Before"], [3, 9, 7] * 7 + [15], (1, 10)),
         (["Before"], [0, 9], (0, 10)),
+        # Repeated values count as often as they come; text and numbers alike.
+        (["Before"], ["3", 3, 3.0] * 7 + ["15"], (1, 5)),
+        (["Before"], ["3", 3] * 9 + [15, "15"], (0, 100)),
+        (["Before"], ["120", 150, 150.0, "", None, "n/a"], (120, 150)),
     ],
 )
 def test_the_outcome_scale(titles, values, scale):

@@ -101,3 +101,10 @@ def test_the_fast_row_hasher_gives_the_same_fingerprints():
     for parts in (["a", "b", ""], ["2025-01-01", "x" * 64], []):
         assert hasher(parts) == privacy.keyed_hash("s3cret", parts)
     assert privacy.keyed_hasher("other")(["a"]) != hasher(["a"])
+
+
+def test_the_fast_pseudonymiser_gives_the_same_keys():
+    pseudonym = privacy.pseudonymiser("s3cret")
+    for value in ("C001", " c001 ", 1001.0, 1001, "", None, "Ünïcode ref"):
+        assert pseudonym(value) == pseudonymise("s3cret", value)
+    assert privacy.pseudonymiser("other")("C001") != pseudonym("C001")

@@ -48,6 +48,23 @@ def _refusal(path, name=None) -> str:
     return str(caught.value)
 
 
+def test_a_workbook_is_opened_once_per_reading(monkeypatch):
+    from vcsehub.impact import reading
+    from vcsehub.sources.readers import excel
+
+    opened, really_open = [], excel.open_workbook
+
+    def counting(path, *, label):
+        opened.append(label)
+        return really_open(path, label=label)
+
+    monkeypatch.setattr(reading, "open_workbook", counting)
+    monkeypatch.setattr(excel, "open_workbook", counting)
+    whole = upload_read(FIXTURES / "food_bank_visits.xlsx", name="v.xlsx", sheet="Visits")
+    assert opened == ["v.xlsx"]
+    assert len(whole.rows) == 76 and whole.sheets == ["Visits", "Notes for volunteers"]
+
+
 def test_a_picture_renamed_csv_is_refused():
     assert "not a spreadsheet: it may be a picture" in _refusal(FIXTURES / "png_renamed.csv")
 

@@ -59,3 +59,37 @@ def test_a_row_stored_twice_is_an_integrity_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         records_insert(dataset=dataset, upload=upload, lines=record_lines(rows()[:1]))
     assert Record.objects.count() == 2
+
+
+def test_the_same_date_and_score_in_many_rows_are_all_stored_right():
+    # Each distinct value is adapted for the database once, then reused.
+    dataset, upload = make_dataset(make_cast().organisation)
+    many = [
+        PreparedRow(
+            number=n,
+            values={
+                "contact_date": date(2025, 4, 1 + n % 2),
+                "outcome_before": Decimal("4.50") if n % 3 else Decimal("4.5"),
+            },
+            fingerprint=f"{n:064d}",
+        )
+        for n in range(2, 12)
+    ]
+    records_insert(dataset=dataset, upload=upload, lines=record_lines(many))
+    stored = dict(Record.objects.values_list("row_number", "contact_date"))
+    assert stored == {n: date(2025, 4, 1 + n % 2) for n in range(2, 12)}
+    assert set(Record.objects.values_list("outcome_before", flat=True)) == {Decimal("4.50")}
+
+
+def test_the_bigger_sqlite_page_cache_is_given_back_after_storing():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    dataset, upload = make_dataset(make_cast().organisation)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        records_insert(dataset=dataset, upload=upload, lines=record_lines(rows()))
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before

@@ -109,18 +109,25 @@ def people_from_rows(rows: Iterable[VisitRow]) -> People:
     with_key = sum(1 for r in rows if r.person_key)
     unit = "people" if with_key else "contacts"
     people: dict[str, Person] = {}
+    by_reference = unit == "people"
     for index, row in enumerate(rows):
-        key = row.person_key if unit == "people" else f"row-{index}"
+        key = row.person_key if by_reference else f"row-{index}"
         if not key:
             continue
         person = people.get(key)
         if person is None:
             person = people[key] = Person(key)
         person.contacts += 1
-        for name in WHO_FIELDS:
-            value = getattr(row, name)
-            if value:
-                person.attributes[name] = value
+        # The WHO_FIELDS, spelt out: this loop runs once per record (a million of them).
+        attributes = person.attributes
+        if row.age_band:
+            attributes["age_band"] = row.age_band
+        if row.gender:
+            attributes["gender"] = row.gender
+        if row.ethnicity:
+            attributes["ethnicity"] = row.ethnicity
+        if row.disability:
+            attributes["disability"] = row.disability
         if row.postcode_status == FOUND and (row.lsoa11 or row.lsoa21 or row.lad_code):
             person.area = row
             person.postcode_reason = ""

@@ -15,6 +15,7 @@ Each field takes one column, except "Number of people", whose columns are added 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -441,11 +442,19 @@ def scale_suggest(
                 return Decimal(low), Decimal(high)
         if match := _OUT_OF.search(title.lower()):
             return Decimal(1), Decimal(match.group(1) or match.group(2))
-    numbers = [n for column in columns for v in column if (n := parse_number(v)) is not None]
+    # Each distinct value once, with how often it comes (a column repeats its scores).
+    seen: Counter = Counter()
+    for column in columns:
+        seen.update(Counter((v.__class__, v) for v in column))
+    numbers: Counter = Counter()
+    for (_, value), times in seen.items():
+        if (number := parse_number(value)) is not None:
+            numbers[number] += times
     if not numbers:
         return None
+    total = sum(numbers.values())
     for low, high in COMMON_SCALES:
-        inside = sum(1 for n in numbers if low <= n <= high)
-        if inside >= 0.95 * len(numbers):
+        inside = sum(times for n, times in numbers.items() if low <= n <= high)
+        if inside >= 0.95 * total:
             return Decimal(low), Decimal(high)
     return Decimal(min(numbers)), Decimal(max(numbers))

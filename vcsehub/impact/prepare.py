@@ -1,16 +1,18 @@
 """Turning the rows of an upload into the values that would be stored, noting every problem.
 
-`rows_prepare` reads each mapped cell once: dates (with the column's day/month order),
-person references (pseudonymised), postcodes (looked up in one batch, kept only as
-areas), ages and dates of birth (kept only as an age band), counts, outcome scores and
-short text values. Each problem becomes a flag `(flag, column title)` on its row; the
-check classes in `checks/` turn flags into the report, and the rows flagged with an
-error are not stored.
+`Preparer` reads each mapped cell: dates (with the column's day/month order, decided
+from the whole column first), person references (pseudonymised), postcodes (looked up a
+batch at a time, kept only as areas), ages and dates of birth (kept only as an age
+band), counts, outcome scores and short text values. Each problem becomes a flag
+`(flag, column title)` on its row. A `Tally` counts the flags as the rows go by, so the
+check classes in `checks/` can report on a million rows without keeping them; rows
+flagged with an error are not stored. `LineMaker` turns each row to store into a
+compact record line. `rows_prepare` does all of it for a small table and keeps every row.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from vcsehub.impact import privacy
-from vcsehub.impact.enrich import FOUND, MISSING_OUTCOME, PostcodeOutcome, postcodes_enrich
+from vcsehub.impact.enrich import AREA_FIELDS, FOUND, INVALID, PostcodeOutcome, postcodes_enrich
 from vcsehub.impact.models import Field, Record
 from vcsehub.impact.values import (
     MAX_AGE,
@@ -56,6 +58,8 @@ FINGERPRINT_FIELDS = (
 )
 # Flags that stop a row being stored.
 ERROR_FLAGS = ("row_empty", "date_missing", "date_unreadable", "date_future")
+MAX_CELLS = 200  # cells listed per check (each check still counts them all)
+MAX_SCORE = Decimal("1000000")
 
 
 @dataclass(slots=True)
@@ -79,70 +83,95 @@ class PreparedRow:
 
 
 @dataclass(slots=True)
+class Tally:
+    """What the checks need to know of the prepared rows, counted as they go by, so the rows
+    themselves need not be kept: each flag's count and first cells, the rows left out (by
+    their first error), repeats within the file and rows already in the dataset.
+
+    `add(row)` says whether the row would be stored (no error, not a repeat, not stored
+    before).
+    """
+
+    existing: set[str] = field(default_factory=set)
+    rows: int = 0
+    flag_counts: Counter = field(default_factory=Counter)
+    # flag → its first MAX_CELLS cells, as (row sequence, place among the row's flags, row
+    # number, column): enough to list the first cells of a check of several flags in order.
+    flag_cells: dict[str, list[tuple[int, int, int, str]]] = field(default_factory=dict)
+    errors: Counter = field(default_factory=Counter)  # first error flag → rows left out
+    invalid_reasons: Counter = field(default_factory=Counter)  # why postcodes are not valid
+    repeats: int = 0
+    repeat_rows: list[int] = field(default_factory=list)  # the first MAX_CELLS row numbers
+    already: int = 0
+    already_rows: list[int] = field(default_factory=list)
+    stored: int = 0
+    first_date: date | None = None  # of the rows to store
+    last_date: date | None = None
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, row: PreparedRow) -> bool:
+        sequence = self.rows
+        self.rows += 1
+        if row.flags:
+            for place, (name, column) in enumerate(row.flags):
+                self.flag_counts[name] += 1
+                cells = self.flag_cells.setdefault(name, [])
+                if len(cells) < MAX_CELLS:
+                    cells.append((sequence, place, row.number, column))
+            if row.postcode is not None and row.postcode.status == INVALID:
+                self.invalid_reasons[row.postcode.reason] += 1
+            error = row.error
+            if error is not None:
+                self.errors[error] += 1
+                return False
+        fingerprint = row.fingerprint
+        if fingerprint in self.existing:
+            self.already += 1
+            if len(self.already_rows) < MAX_CELLS:
+                self.already_rows.append(row.number)
+            return False
+        if fingerprint in self.seen:
+            self.repeats += 1
+            if len(self.repeat_rows) < MAX_CELLS:
+                self.repeat_rows.append(row.number)
+            return False
+        self.seen.add(fingerprint)
+        self.stored += 1
+        when = row.values.get("contact_date")
+        if when is not None:
+            if self.first_date is None or when < self.first_date:
+                self.first_date = when
+            if self.last_date is None or when > self.last_date:
+                self.last_date = when
+        return True
+
+    def cells(self, flags: Sequence[str]) -> tuple[int, list[tuple[int, str]]]:
+        """How many cells carry any of `flags`, and the first MAX_CELLS of them in row order."""
+        count = sum(self.flag_counts[name] for name in flags)
+        found = sorted(cell for name in flags for cell in self.flag_cells.get(name, ()))
+        return count, [(number, column) for _, _, number, column in found[:MAX_CELLS]]
+
+
+@dataclass(slots=True)
 class Prepared:
+    """The whole-file decisions and the tally of the prepared rows: what the checks read."""
+
     headers: list[str]
     mapping: dict[str, str]
-    rows: list[PreparedRow]
     personal: dict[str, str]
     date_orders: dict[str, DateOrder]
     scale: tuple[Decimal, Decimal] | None
     today: date
-    existing: set[str] = field(default_factory=set)
+    tally: Tally
     columns_of: dict[str, list[str]] = field(default_factory=dict)
     column_values: dict[str, int] = field(default_factory=dict)  # title → non-blank cells
-
-    def flagged(self, name: str) -> list[tuple[int, str]]:
-        return [
-            (row.number, column) for row in self.rows for flag, column in row.flags if flag == name
-        ]
+    rows: list[PreparedRow] = field(default_factory=list)  # every row, kept by rows_prepare
+    to_store: list[PreparedRow] = field(default_factory=list)  # and those it would store
 
 
-class _Memo:
-    """Answers for cells already seen in this file: a visit log repeats its dates, its
-    references and its categories many times, so each distinct cell is worked out once.
-    Per run only (it holds pseudonyms and values of this upload, never kept)."""
-
-    __slots__ = ("dates", "keys", "texts", "ages", "counts", "numbers", "secret", "today")
-
-    def __init__(self, secret: str, today: date) -> None:
-        self.secret, self.today = secret, today
-        self.dates: dict = {}
-        self.keys: dict = {}
-        self.texts: dict = {}
-        self.ages: dict = {}
-        self.counts: dict = {}
-        self.numbers: dict = {}
-
-    def date(self, cell: Any, order) -> date | None:
-        key = (cell.__class__, cell, order)  # 1, 1.0 and True are equal keys otherwise
-        if key not in self.dates:
-            self.dates[key] = parse_date(cell, order=order, today=self.today)
-        return self.dates[key]
-
-    def person(self, cell: Any) -> str:
-        key = (cell.__class__, cell)
-        if key not in self.keys:
-            self.keys[key] = privacy.pseudonymise(self.secret, cell)
-        return self.keys[key]
-
-    def text(self, name: str, cell: Any) -> tuple[str, str]:
-        """(flag, '') or ('', text to store) or ('', '') for nothing."""
-        key = (name, cell.__class__, cell)
-        if key not in self.texts:
-            self.texts[key] = _text_value(name, cell)
-        return self.texts[key]
-
-    def count(self, cell: Any) -> int | None:
-        key = (cell.__class__, cell)
-        if key not in self.counts:
-            self.counts[key] = parse_count(cell)
-        return self.counts[key]
-
-    def number(self, cell: Any) -> Decimal | None:
-        key = (cell.__class__, cell)
-        if key not in self.numbers:
-            self.numbers[key] = parse_number(cell)
-        return self.numbers[key]
+def _key(cell: Any) -> Any:
+    """A memo key: 1, 1.0 and True are equal keys otherwise; text (the usual cell) as it is."""
+    return cell if cell.__class__ is str else (cell.__class__, cell)
 
 
 def _columns_of(mapping: dict[str, str]) -> dict[str, list[str]]:
@@ -150,6 +179,292 @@ def _columns_of(mapping: dict[str, str]) -> dict[str, list[str]]:
     for title, name in mapping.items():
         columns[name].append(title)
     return dict(columns)
+
+
+def date_orders_for(
+    headers: Sequence[str], mapping: dict[str, str], rows: Sequence[tuple[int, list[Any]]]
+) -> dict[str, DateOrder]:
+    """Each date column's day/month order, decided from the whole column."""
+    index = {title: i for i, title in enumerate(headers)}
+    columns_of = _columns_of(mapping)
+    orders = {}
+    for name in (Field.CONTACT_DATE, Field.DATE_OF_BIRTH):
+        for title in columns_of.get(name, []):
+            i = index[title]
+            orders[title] = date_order_for(row[i] for _, row in rows)
+    return orders
+
+
+class Preparer:
+    """Prepares rows, a batch at a time, once the whole-column decisions are made.
+
+    Each distinct cell (a date, a reference, a category, a score) is worked out once per
+    file: a visit log repeats its dates, references and categories many times. The answers
+    hold pseudonyms and values of this upload: they live only as long as this object.
+    """
+
+    def __init__(
+        self,
+        *,
+        headers: Sequence[str],
+        mapping: dict[str, str],
+        secret: str,
+        today: date,
+        orders: dict[str, DateOrder],
+        scale: tuple[Decimal, Decimal] | None = None,
+    ) -> None:
+        self.headers = list(headers)
+        self.mapping = dict(mapping)
+        self.today = today
+        self.orders = orders
+        self.scale = scale
+        index = {title: i for i, title in enumerate(headers)}
+        self.columns_of = columns_of = _columns_of(mapping)
+
+        def columns(name):
+            return [(index[t], t) for t in columns_of.get(name, [])]
+
+        self._mapped = [index[t] for t in mapping]
+        self._filled = [0] * len(self._mapped)
+        self._dates = [(i, t, {}, orders[t].order) for i, t in columns(Field.CONTACT_DATE)]
+        self._people = [(i, t) for i, t in columns(Field.PERSON_REF)]
+        self._postcodes = [i for i, _ in columns(Field.POSTCODE)]
+        self._postcode_column = columns(Field.POSTCODE)[0] if Field.POSTCODE in columns_of else None
+        self._ages = columns(Field.AGE)
+        self._births = [(i, t, orders[t].order) for i, t in columns(Field.DATE_OF_BIRTH)]
+        self._texts = [(str(name), columns(name), {}) for name in TEXT_FIELDS]
+        self._counts = columns(Field.PEOPLE_COUNT)
+        self._outcomes = [
+            (str(name), columns(name), {}) for name in (Field.OUTCOME_BEFORE, Field.OUTCOME_AFTER)
+        ]
+        self._person_key = privacy.pseudonymiser(secret)
+        self._fingerprint = privacy.keyed_hasher(secret)
+        self._keys: dict = {}
+        self._postcode_texts: dict = {}
+        self._age_bands: dict = {}
+        self._births_read: dict = {}
+        self._numbers: dict = {}
+        self._counts_read: dict = {}
+        self._text_forms: dict = {}  # a stored value → its text in a fingerprint
+        self._outcome_of: dict = {}  # a postcode cell → its PostcodeOutcome
+
+    @property
+    def column_values(self) -> dict[str, int]:
+        return dict(zip(self.mapping, self._filled, strict=True))
+
+    def prepared(self, tally: Tally, *, personal: dict[str, str] | None = None) -> Prepared:
+        return Prepared(
+            headers=self.headers,
+            mapping=self.mapping,
+            personal=dict(personal or {}),
+            date_orders=self.orders,
+            scale=self.scale,
+            today=self.today,
+            tally=tally,
+            columns_of=self.columns_of,
+            column_values=self.column_values,
+        )
+
+    def prepare(self, rows: Sequence[tuple[int, list[Any]]]) -> list[PreparedRow]:
+        """The prepared rows of a batch, in order (its postcodes looked up in one go)."""
+        outcomes = self._postcode_outcomes(rows)
+        column = self._postcode_column
+        prepared = []
+        for position, (number, raw) in enumerate(rows):
+            row = PreparedRow(number=number, values={})
+            if self._prepare_row(row, raw) and column is not None:
+                row.postcode = outcome = outcomes[position]
+                if outcome.status != FOUND:
+                    row.flag(f"postcode_{outcome.status}", column[1])
+            row.fingerprint = self._fingerprint_of(row.values)
+            prepared.append(row)
+        return prepared
+
+    def _postcode_outcomes(self, rows) -> list[PostcodeOutcome] | None:
+        if self._postcode_column is None:
+            return None
+        i = self._postcode_column[0]
+        known = self._outcome_of
+        cells = [raw[i] for _, raw in rows]
+        keys = [_key(cell) for cell in cells]
+        new = {key: cell for key, cell in zip(keys, cells, strict=True) if key not in known}
+        for key, outcome in zip(new, postcodes_enrich(list(new.values())), strict=True):
+            known[key] = outcome
+        return [known[key] for key in keys]
+
+    def _prepare_row(self, row: PreparedRow, raw: list[Any]) -> bool:
+        """Fill the row's values and flags; False for a row with nothing in any mapped column."""
+        filled = self._filled
+        empty = True
+        for k, i in enumerate(self._mapped):
+            cell = raw[i]
+            if cell is not None and (not isinstance(cell, str) or cell.strip()):
+                filled[k] += 1
+                empty = False
+        if empty:
+            row.flag("row_empty", "")
+            return False  # nothing else to say about an empty row
+        values = row.values
+        for i, title, memo, order in self._dates:
+            cell = raw[i]
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            answer = memo.get(key)
+            if answer is None:
+                answer = memo[key] = self._contact_date(cell, order)
+            flag, found = answer
+            if flag:
+                row.flag(flag, title)
+            else:
+                values["contact_date"] = found
+        for i, title in self._people:
+            cell = raw[i]
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            person = self._keys.get(key)
+            if person is None:
+                person = self._keys[key] = self._person_key(cell)
+            if person:
+                values["person_key"] = person
+            else:
+                row.flag("person_ref_missing", title)
+        for i in self._postcodes:
+            cell = raw[i]
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            text = self._postcode_texts.get(key)
+            if text is None:
+                text = self._postcode_texts[key] = text_of(cell).upper().replace(" ", "")
+            values["postcode"] = text
+        if self._ages or self._births:
+            self._age(row, raw)
+        for name, titles, memo in self._texts:
+            for i, title in titles:
+                cell = raw[i]
+                if cell is None:
+                    continue
+                key = cell if cell.__class__ is str else (cell.__class__, cell)
+                answer = memo.get(key)
+                if answer is None:
+                    answer = memo[key] = _text_value(name, cell)
+                flag, text = answer
+                if flag:
+                    row.flag(flag, title)
+                elif text:
+                    values[name] = text
+        if self._counts:
+            counts = []
+            for i, title in self._counts:
+                cell = raw[i]
+                if is_blank(cell):
+                    continue
+                key = cell if cell.__class__ is str else (cell.__class__, cell)
+                if key not in self._counts_read:
+                    self._counts_read[key] = parse_count(cell)
+                count = self._counts_read[key]
+                if count is None or count > 1000:
+                    row.flag("people_unreadable", title)
+                else:
+                    counts.append(count)
+            if counts:
+                values["people_count"] = sum(counts)
+        for name, titles, memo in self._outcomes:
+            for i, title in titles:
+                cell = raw[i]
+                if cell is None:
+                    continue
+                key = cell if cell.__class__ is str else (cell.__class__, cell)
+                answer = memo.get(key)
+                if answer is None:
+                    answer = memo[key] = self._score(cell)
+                flag, number = answer
+                if flag:
+                    row.flag(flag, title)
+                elif number is not None:
+                    values[name] = number
+        return True
+
+    def _contact_date(self, cell: Any, order: str) -> tuple[str, date | None]:
+        if is_blank(cell):
+            return "date_missing", None
+        found = parse_date(cell, order=order, today=self.today)
+        if found is None:
+            return "date_unreadable", None
+        if found > self.today:
+            return "date_future", None
+        return "", found
+
+    def _number(self, cell: Any) -> Decimal | None:
+        key = _key(cell)
+        if key not in self._numbers:
+            self._numbers[key] = parse_number(cell)
+        return self._numbers[key]
+
+    def _score(self, cell: Any) -> tuple[str, Decimal | None]:
+        """('', score), (flag, None), or ('', None) for a blank cell."""
+        if is_blank(cell):
+            return "", None
+        number = self._number(cell)
+        if number is None:
+            return "outcome_not_number", None
+        scale = self.scale
+        if scale is not None and not scale[0] <= number <= scale[1] or abs(number) >= MAX_SCORE:
+            return "outcome_out_of_scale", None
+        return "", number.quantize(Decimal("0.01"))
+
+    def _age(self, row: PreparedRow, raw: list[Any]) -> None:
+        for i, title in self._ages:
+            cell = raw[i]
+            key = cell if cell.__class__ is str else (cell.__class__, cell)
+            band = self._age_bands.get(key)
+            if band is None:
+                band = self._age_bands[key] = self._age_band(cell)
+            if band == "":  # blank
+                continue
+            if band == "?":
+                row.flag("age_unreadable", title)
+            else:
+                row.values["age_band"] = band
+                return
+        when = row.values.get("contact_date") or self.today
+        for i, title, order in self._births:
+            cell = raw[i]
+            if is_blank(cell):
+                continue
+            key = (_key(cell), order)
+            if key not in self._births_read:
+                self._births_read[key] = parse_date(cell, order=order, today=self.today)
+            born = self._births_read[key]
+            if born is None:
+                row.flag("dob_unreadable", title)
+            elif born > when or age_on(born, when) > MAX_AGE:
+                row.flag("dob_impossible", title)
+            else:
+                row.values["age_band"] = age_band(age_on(born, when))
+                return
+
+    def _age_band(self, cell: Any) -> str:
+        """The age band of an age cell: '' for a blank cell, '?' when not a usable age."""
+        if is_blank(cell):
+            return ""
+        number = self._number(cell)
+        if number is None or number < 0 or number > MAX_AGE:
+            return "?"
+        return age_band(int(number))
+
+    def _fingerprint_of(self, values: dict[str, Any]) -> str:
+        forms = self._text_forms
+        parts = []
+        for name in FINGERPRINT_FIELDS:
+            value = values.get(name)
+            if value is None:
+                parts.append("")
+            elif value.__class__ is str:
+                parts.append(value)
+            else:
+                key = (value.__class__, value)
+                text = forms.get(key)
+                if text is None:
+                    text = forms[key] = str(value)
+                parts.append(text)
+        return self._fingerprint(parts)
 
 
 def rows_prepare(
@@ -163,145 +478,26 @@ def rows_prepare(
     scale: tuple[Decimal, Decimal] | None = None,
     existing: set[str] | None = None,
 ) -> Prepared:
-    index = {title: i for i, title in enumerate(headers)}
-    columns_of = _columns_of(mapping)
+    """Prepare every row and keep them all (`rows`, and those it would store in `to_store`).
 
-    def cells(name: str) -> list[tuple[str, list[Any]]]:
-        return [
-            (title, [row[index[title]] for _, row in rows]) for title in columns_of.get(name, [])
-        ]
-
-    orders = {}
-    for name in (Field.CONTACT_DATE, Field.DATE_OF_BIRTH):
-        for title, values in cells(name):
-            orders[title] = date_order_for(values)
-    postcode_cells = cells(Field.POSTCODE)
-    outcomes = (
-        postcodes_enrich(postcode_cells[0][1]) if postcode_cells else [MISSING_OUTCOME] * len(rows)
-    )
-    prepared_rows = []
-    memo = _Memo(secret, today)
-    fingerprint = privacy.keyed_hasher(secret)
-    mapped_indexes = [index[t] for titles in columns_of.values() for t in titles]
-    for position, (number, raw) in enumerate(rows):
-        row = PreparedRow(number=number, values={})
-        _prepare_row(row, raw, index, columns_of, orders, memo, scale, mapped_indexes)
-        if postcode_cells and row.error != "row_empty":
-            row.postcode = outcomes[position]
-            title = postcode_cells[0][0]
-            if row.postcode.status != FOUND:
-                row.flag(f"postcode_{row.postcode.status}", title)
-        row.fingerprint = _fingerprint(row, fingerprint)
-        prepared_rows.append(row)
-    column_values = {
-        title: sum(1 for _, raw in rows if not is_blank(raw[index[title]])) for title in mapping
-    }
-    return Prepared(
-        headers=list(headers),
-        mapping=dict(mapping),
-        rows=prepared_rows,
-        personal=dict(personal or {}),
-        date_orders=orders,
-        scale=scale,
+    For a small table; an upload goes through `Preparer` and `Tally` a batch at a time and
+    keeps only the record lines.
+    """
+    preparer = Preparer(
+        headers=headers,
+        mapping=mapping,
+        secret=secret,
         today=today,
-        existing=set(existing or ()),
-        columns_of=columns_of,
-        column_values=column_values,
+        orders=date_orders_for(headers, mapping, rows),
+        scale=scale,
     )
-
-
-def _prepare_row(row, raw, index, columns_of, orders, memo, scale, mapped_indexes) -> None:
-    values = row.values
-    today = memo.today
-    if all(is_blank(raw[i]) for i in mapped_indexes):
-        row.flag("row_empty", "")
-        return  # nothing else to say about an empty row
-    for title in columns_of.get(Field.CONTACT_DATE, []):
-        cell = raw[index[title]]
-        if is_blank(cell):
-            row.flag("date_missing", title)
-            continue
-        found = memo.date(cell, orders[title].order)
-        if found is None:
-            row.flag("date_unreadable", title)
-        elif found > today:
-            row.flag("date_future", title)
-        else:
-            values["contact_date"] = found
-    for title in columns_of.get(Field.PERSON_REF, []):
-        key = memo.person(raw[index[title]])
-        if key:
-            values["person_key"] = key
-        else:
-            row.flag("person_ref_missing", title)
-    for title in columns_of.get(Field.POSTCODE, []):
-        values["postcode"] = text_of(raw[index[title]]).upper().replace(" ", "")
-    _age(row, raw, index, columns_of, orders, memo)
-    for name in TEXT_FIELDS:
-        for title in columns_of.get(name, []):
-            cell = raw[index[title]]
-            if cell is None:
-                continue
-            flag, text = memo.text(name, cell)
-            if flag:
-                row.flag(flag, title)
-            elif text:
-                values[str(name)] = text
-    counts = []
-    for title in columns_of.get(Field.PEOPLE_COUNT, []):
-        cell = raw[index[title]]
-        if is_blank(cell):
-            continue
-        count = memo.count(cell)
-        if count is None or count > 1000:
-            row.flag("people_unreadable", title)
-        else:
-            counts.append(count)
-    if counts:
-        values["people_count"] = sum(counts)
-    for name in (Field.OUTCOME_BEFORE, Field.OUTCOME_AFTER):
-        for title in columns_of.get(name, []):
-            cell = raw[index[title]]
-            if is_blank(cell):
-                continue
-            number = memo.number(cell)
-            if number is None:
-                row.flag("outcome_not_number", title)
-            elif (
-                scale is not None
-                and not scale[0] <= number <= scale[1]
-                or abs(number) >= Decimal("1000000")
-            ):
-                row.flag("outcome_out_of_scale", title)
-            else:
-                values[str(name)] = number.quantize(Decimal("0.01"))
-
-
-def _age(row, raw, index, columns_of, orders, memo) -> None:
-    today = memo.today
-    for title in columns_of.get(Field.AGE, []):
-        cell = raw[index[title]]
-        if is_blank(cell):
-            continue
-        number = memo.number(cell)
-        if number is None or number < 0 or number > MAX_AGE:
-            row.flag("age_unreadable", title)
-        else:
-            row.values["age_band"] = age_band(int(number))
-            return
-    when = row.values.get("contact_date") or today
-    for title in columns_of.get(Field.DATE_OF_BIRTH, []):
-        cell = raw[index[title]]
-        if is_blank(cell):
-            continue
-        born = memo.date(cell, orders[title].order)
-        if born is None:
-            row.flag("dob_unreadable", title)
-        elif born > when or age_on(born, when) > MAX_AGE:
-            row.flag("dob_impossible", title)
-        else:
-            row.values["age_band"] = age_band(age_on(born, when))
-            return
+    tally = Tally(existing=set(existing or ()))
+    prepared_rows = preparer.prepare(rows)
+    to_store = [row for row in prepared_rows if tally.add(row)]
+    prepared = preparer.prepared(tally, personal=personal)
+    prepared.rows = prepared_rows
+    prepared.to_store = to_store
+    return prepared
 
 
 def _text_value(name: str, cell: Any) -> tuple[str, str]:
@@ -316,14 +512,6 @@ def _text_value(name: str, cell: Any) -> tuple[str, str]:
     return "", text
 
 
-def _fingerprint(row: PreparedRow, hasher) -> str:
-    parts = []
-    for name in FINGERPRINT_FIELDS:
-        value = row.values.get(name)
-        parts.append("" if value is None else str(value))
-    return hasher(parts)
-
-
 def record_fields(row: PreparedRow) -> dict[str, Any]:
     """The Record fields of a prepared row (the postcode itself is not among them)."""
     values = {k: v for k, v in row.values.items() if k != "postcode"}
@@ -333,3 +521,45 @@ def record_fields(row: PreparedRow) -> dict[str, Any]:
     if row.postcode.status == FOUND:
         values.update(row.postcode.areas())
     return values
+
+
+def line_fields() -> list:
+    """The Record fields of a record line, in order: all but the id, dataset and upload."""
+    return [
+        f
+        for f in Record._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("dataset_id", "upload_id")
+    ]
+
+
+class LineMaker:
+    """Turns prepared rows into record lines: the Record field values in `line_fields` order.
+
+    A line is a plain tuple, far smaller than the prepared row, so an upload keeps only its
+    lines once the checks have counted its rows.
+    """
+
+    def __init__(self) -> None:
+        fields = line_fields()
+        self._place = {f.attname: i for i, f in enumerate(fields)}
+        self._defaults = [f.get_default() for f in fields]
+        self._number = self._place["row_number"]
+        self._fingerprint = self._place["fingerprint"]
+        self._status = self._place["postcode_status"]
+        self._areas = [(self._place[name], name) for name in AREA_FIELDS]
+
+    def line(self, row: PreparedRow) -> tuple:
+        line = self._defaults.copy()
+        place = self._place
+        line[self._number] = row.number
+        line[self._fingerprint] = row.fingerprint
+        for name, value in row.values.items():
+            if name != "postcode":
+                line[place[name]] = value
+        outcome = row.postcode
+        if outcome is not None:
+            line[self._status] = outcome.status
+            if outcome.status == FOUND:
+                for i, name in self._areas:
+                    line[i] = getattr(outcome, name)
+        return tuple(line)

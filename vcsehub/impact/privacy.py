@@ -532,6 +532,21 @@ def pseudonymise(secret: str, value: Any) -> str:
     return hmac.new(secret.encode(), reference.encode(), hashlib.sha256).hexdigest()
 
 
+def pseudonymiser(secret: str):
+    """`pseudonymise` with the key set up once, for many references (the same digests)."""
+    keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)
+
+    def pseudonym(value: Any) -> str:
+        reference = normalise_reference(value)
+        if not reference:
+            return ""
+        digest = keyed.copy()
+        digest.update(reference.encode())
+        return digest.hexdigest()
+
+    return pseudonym
+
+
 def keyed_hasher(secret: str):
     """`keyed_hash` with the key set up once, for hashing many rows (the same digests)."""
     keyed = hmac.new(secret.encode(), b"row\x1e", hashlib.sha256)

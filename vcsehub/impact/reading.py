@@ -12,7 +12,9 @@ files, JSON, zips, images, PDFs and anything else that is not a table.
 from __future__ import annotations
 
 import zipfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from django.conf import settings
 from vcsehub.sources.errors import DataError
 from vcsehub.sources.readers import Table, detect_format, read_tables
 from vcsehub.sources.readers.archive import check_bomb
+from vcsehub.sources.readers.excel import open_workbook, xlsx_tables
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
@@ -136,14 +139,26 @@ def upload_read(
     """Read an uploaded file: every row of one table (the chosen or first sheet), or only
     the first `limit` rows (for column suggestions, which need a sample).
 
+    A workbook is opened once, and everything is read from it while it is open.
     Raises DataError with a plain-English message when the file cannot be used.
     """
     path = Path(path)
     check_size(path.stat().st_size, name=name)
     kind = file_format(path, name=name)
-    if kind == "xlsx":
-        check_workbook(path, name=name)
-    tables = list(read_tables(path, name=name, format=kind, sheet=sheet or None))
+    if kind != "xlsx":
+        tables = list(read_tables(path, name=name, format=kind, sheet=sheet or None))
+        return _sheet(tables, kind=kind, name=name, limit=limit, sheets=[])
+    check_workbook(path, name=name)
+    workbook = partial(nullcontext, path)
+    with open_workbook(path, label=name) as book:
+        tables = list(xlsx_tables(workbook, name=name, sheet=sheet or None, book=book))
+        sheets = [t.sheet for t in tables if t.sheet]
+        if sheet:  # every sheet with anything in it, not only the one chosen
+            sheets = [t.sheet for t in xlsx_tables(workbook, name=name, book=book) if t.sheet]
+        return _sheet(tables, kind=kind, name=name, limit=limit, sheets=sheets)
+
+
+def _sheet(tables: list[Table], *, kind: str, name: str, limit: int | None, sheets) -> Sheet:
     if not tables:
         raise DataError(
             "The workbook has no sheet with anything in it",
@@ -151,9 +166,6 @@ def upload_read(
             file=name,
         )
     table = tables[0]
-    sheets = [t.sheet for t in tables if t.sheet] if kind == "xlsx" else []
-    if kind == "xlsx" and sheet:
-        sheets = _all_sheet_names(path, name=name)
     return Sheet(
         format=kind,
         headers=list(table.headers),
@@ -163,10 +175,6 @@ def upload_read(
         sheets=sheets,
         encoding=table.encoding or "",
     )
-
-
-def _all_sheet_names(path: Path, *, name: str) -> list[str]:
-    return [t.sheet for t in read_tables(path, name=name, format="xlsx") if t.sheet]
 
 
 def _rows(table: Table, *, name: str, limit: int | None = None) -> list[tuple[int, list[Any]]]:
@@ -180,6 +188,10 @@ def _rows(table: Table, *, name: str, limit: int | None = None) -> list[tuple[in
             sheet=table.sheet,
         )
     rows = []
+    # One copy of each distinct text: a visit log repeats its dates, references and
+    # categories, and a million rows of separate copies would take most of the memory.
+    texts: dict[str, str] = {}
+    keep = texts.setdefault
     for number, values in table.rows(strict=False):
         if limit is not None and len(rows) >= limit:
             break
@@ -194,7 +206,12 @@ def _rows(table: Table, *, name: str, limit: int | None = None) -> list[tuple[in
             values = [*values, *([None] * (width - len(values)))]
         elif len(values) > width:
             values = list(values[:width])
-        rows.append((number, [None if v == "" else v for v in values]))
+        rows.append(
+            (
+                number,
+                [None if v == "" else keep(v, v) if v.__class__ is str else v for v in values],
+            )
+        )
     if not rows:
         raise DataError(
             "The file has a header row but no records under it",

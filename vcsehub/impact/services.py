@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,18 +28,22 @@ from django.utils import timezone
 
 from vcsehub.impact import held
 from vcsehub.impact import mapping as mapping_module
-from vcsehub.impact.checks import Outcome, checks_run
+from vcsehub.impact.checks import checks_run
 from vcsehub.impact.dashboard import dashboard_figures
 from vcsehub.impact.held import Checked
 from vcsehub.impact.mapping import ColumnSuggestion, MappingError
 from vcsehub.impact.models import Dataset, Field, Record, Upload
-from vcsehub.impact.prepare import Prepared, record_fields, rows_prepare
+from vcsehub.impact.prepare import LineMaker, Preparer, Tally, date_orders_for, line_fields
 from vcsehub.impact.reading import Sheet, check_size, max_upload_bytes, upload_read
 from vcsehub.organisations.models import Organisation
 from vcsehub.sources.errors import DataError
 
 SAMPLE_ROWS = 2000
 BATCH = 5000
+CHECK_BATCH = 50_000  # rows prepared, counted and let go at a time
+# SQLite's page cache while records are written: the dataset's indexes (two of them on
+# hashes, so written all over) then stay in memory instead of being read back and forth.
+INSERT_CACHE_KIB = 256 * 1024
 
 
 def uploads_folder() -> Path:
@@ -107,33 +112,39 @@ def _existing(dataset: Dataset | None) -> set[str]:
     return set(Record.objects.filter(dataset=dataset).values_list("fingerprint", flat=True))
 
 
-def _analyse(upload: Upload, sheet: Sheet, suggestions, scale) -> tuple[Prepared, Outcome]:
+def _analyse(upload: Upload, sheet: Sheet, suggestions, scale) -> Checked:
+    """Prepare and check every row, keeping only the record lines of the rows to store.
+
+    The sheet's rows are used up: each batch of raw rows is let go once it is prepared, and
+    each prepared row once the tally has counted it and its line (if stored) is made.
+    """
     personal = {s.title: s.personal for s in suggestions if s.personal}
-    prepared = rows_prepare(
+    rows = sheet.rows
+    preparer = Preparer(
         headers=sheet.headers,
-        rows=sheet.rows,
         mapping=upload.mapping,
         secret=upload.organisation.pseudonym_secret,
         today=timezone.localdate(),
-        personal=personal,
+        orders=date_orders_for(sheet.headers, upload.mapping, rows),
         scale=scale,
-        existing=_existing(upload.dataset),
     )
-    return prepared, checks_run(prepared)
-
-
-def _checked(outcome: Outcome) -> Checked:
-    """What saving needs of a check: the report's numbers and the record lines."""
-    dates = [row.values["contact_date"] for row in outcome.to_store if "contact_date" in row.values]
+    tally = Tally(existing=_existing(upload.dataset))
+    maker = LineMaker()
+    lines = []
+    while rows:
+        batch = rows[:CHECK_BATCH]
+        del rows[:CHECK_BATCH]
+        lines.extend(maker.line(row) for row in preparer.prepare(batch) if tally.add(row))
+    outcome = checks_run(preparer.prepared(tally, personal=personal))
     return Checked(
         report=outcome.report(),
         rows_read=outcome.rows_read,
         rows_excluded=outcome.rows_excluded,
         rows_duplicate=outcome.rows_duplicate,
         excluded_reasons=outcome.excluded_reasons,
-        period_start=min(dates) if dates else None,
-        period_end=max(dates) if dates else None,
-        lines=list(record_lines(outcome.to_store)),
+        period_start=tally.first_date,
+        period_end=tally.last_date,
+        lines=lines,
     )
 
 
@@ -208,8 +219,7 @@ def upload_create(
     )
     scale = _scale(sheet_data, upload.mapping, dataset)
     upload.outcome_scale_min, upload.outcome_scale_max = scale or (None, None)
-    _, outcome = _analyse(upload, sheet_data, suggestions, scale)
-    checked = _checked(outcome)
+    checked = _analyse(upload, sheet_data, suggestions, scale)
     _record_outcome(upload, checked)
     upload.save()
     held.checked_keep(upload, checked, scale)
@@ -277,8 +287,7 @@ def upload_remap(
     if not any(f in (Field.OUTCOME_BEFORE, Field.OUTCOME_AFTER) for f in upload.mapping.values()):
         scale = None
     upload.outcome_scale_min, upload.outcome_scale_max = scale or (None, None)
-    _, outcome = _analyse(upload, sheet_data, suggestions, scale)
-    checked = _checked(outcome)
+    checked = _analyse(upload, sheet_data, suggestions, scale)
     _record_outcome(upload, checked)
     upload.save()
     held.checked_keep(upload, checked, scale)
@@ -320,8 +329,7 @@ def upload_confirm(*, upload: Upload, user, prepare_dashboard: bool = True) -> U
             # The rows checked when the user last saw the report, unless anything changed.
             checked = held.checked_kept(upload, scale)
             if checked is None:
-                _, outcome = _analyse(upload, _read_held(upload), suggestions, scale)
-                checked = _checked(outcome)
+                checked = _analyse(upload, _read_held(upload), suggestions, scale)
             _record_outcome(upload, checked)
             upload.status = Upload.Status.CONFIRMED
             upload.confirmed_at = timezone.now()
@@ -359,24 +367,10 @@ def _adapter(field, ops):
     return None
 
 
-def _line_fields() -> list:
-    """The Record fields of a line, in order: all but the id, dataset and upload."""
-    return [
-        f
-        for f in Record._meta.concrete_fields
-        if not f.primary_key and f.attname not in ("dataset_id", "upload_id")
-    ]
-
-
 def record_lines(rows) -> Iterator[tuple]:
-    """The Record field values of each row to store, in `_line_fields` order."""
-    fields = _line_fields()
-    names = [f.attname for f in fields]
-    defaults = {f.attname: f.get_default() for f in fields}
-    for row in rows:
-        values = {**defaults, "row_number": row.number, "fingerprint": row.fingerprint}
-        values.update(record_fields(row))
-        yield tuple(values[name] for name in names)
+    """The record line (Record field values, in `prepare.line_fields` order) of each row."""
+    maker = LineMaker()
+    return (maker.line(row) for row in rows)
 
 
 def records_insert(*, dataset: Dataset, upload: Upload, lines) -> int:
@@ -387,7 +381,7 @@ def records_insert(*, dataset: Dataset, upload: Upload, lines) -> int:
     take seconds rather than minutes. Runs inside the caller's transaction; the same
     tests run it on both.
     """
-    fields = _line_fields()
+    fields = line_fields()
     quote = connection.ops.quote_name
     columns = ", ".join(
         [quote("dataset_id"), quote("upload_id"), *(quote(f.column) for f in fields)]
@@ -410,15 +404,20 @@ def records_insert(*, dataset: Dataset, upload: Upload, lines) -> int:
                 copy.write_row((*ids, *values))
                 count += 1
         return count
-    adapters = [(i + 2, a) for i, f in enumerate(fields) if (a := _adapter(f, connection.ops))]
+    # Each distinct date or score is adapted once (a file repeats them many times).
+    adapters = [(i + 2, a, {}) for i, f in enumerate(fields) if (a := _adapter(f, connection.ops))]
     count = 0
     batch: list[list] = []
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _sqlite_cache(cursor, INSERT_CACHE_KIB):
         for values in lines:
             line = [*ids, *values]
-            for i, adapt in adapters:
-                if line[i] is not None:
-                    line[i] = adapt(line[i])
+            for i, adapt, adapted in adapters:
+                value = line[i]
+                if value is not None:
+                    text = adapted.get(value)
+                    if text is None:
+                        text = adapted[value] = adapt(value)
+                    line[i] = text
             batch.append(line)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
@@ -428,6 +427,23 @@ def records_insert(*, dataset: Dataset, upload: Upload, lines) -> int:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+@contextmanager
+def _sqlite_cache(cursor, kib: int) -> Iterator[None]:
+    """A bigger SQLite page cache for a while (never smaller than it was), then back."""
+    cursor.execute("PRAGMA cache_size")
+    previous = int(cursor.fetchone()[0])  # KiB when negative, else pages
+    cursor.execute("PRAGMA page_size")
+    previous_kib = -previous if previous < 0 else previous * int(cursor.fetchone()[0]) // 1024
+    if previous_kib >= kib:
+        yield
+        return
+    cursor.execute(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 def upload_discard(*, upload: Upload) -> Upload:

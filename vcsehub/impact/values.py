@@ -9,6 +9,7 @@ decided once for a whole column by `date_order_for` and then applied to every va
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -102,15 +103,16 @@ def date_order_for(values: Iterable[Any]) -> DateOrder:
     """
     first_over, second_over = 0, 0
     numeric = 0
-    for value in values:
+    # Each distinct value once, weighted by how often it comes (a column repeats its dates).
+    for value, times in Counter(values).items():
         parts = numeric_date_parts(value)
         if parts is None:
             continue
-        numeric += 1
+        numeric += times
         if parts[0] > 12:
-            first_over += 1
+            first_over += times
         if parts[1] > 12:
-            second_over += 1
+            second_over += times
     if second_over and not first_over:
         return DateOrder(
             MDY,

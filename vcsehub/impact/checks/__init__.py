@@ -1,8 +1,8 @@
 """The checks run on every upload before anything is stored, and what they decide.
 
-`checks_run(prepared)` runs every check in CHECKS and works out which rows would be
-stored: rows with an error are left out (each counted under its first error), repeats
-of an earlier row and rows already in the dataset are stored once.
+`checks_run(prepared)` runs every check in CHECKS on the tally of the prepared rows and
+says what storing would do: rows with an error are left out (each counted under its
+first error), repeats of an earlier row and rows already in the dataset are stored once.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from vcsehub.impact.checks.postcodes import (
     PostcodeNotFound,
     PostcodeTerminated,
 )
-from vcsehub.impact.checks.rows import AlreadyStored, DuplicateRows, EmptyRows, duplicate_rows
+from vcsehub.impact.checks.rows import AlreadyStored, DuplicateRows, EmptyRows
 from vcsehub.impact.checks.values import (
     AgeUnreadable,
     OutcomeNotNumber,
@@ -36,7 +36,7 @@ from vcsehub.impact.checks.values import (
     PersonRefMissing,
     TextTooLong,
 )
-from vcsehub.impact.prepare import Prepared, PreparedRow
+from vcsehub.impact.prepare import Prepared, PreparedRow, Tally
 
 __all__ = ["CHECKS", "ERROR", "INFO", "WARNING", "Check", "CheckResult", "Outcome", "checks_run"]
 
@@ -77,10 +77,12 @@ class Outcome:
     """The report, and what storing would do."""
 
     results: list[CheckResult]
-    to_store: list[PreparedRow]
     rows_read: int
     excluded_reasons: dict[str, int] = field(default_factory=dict)
     rows_duplicate: int = 0
+    rows_to_store: int = 0
+    # The rows that would be stored, when the rows were kept (`rows_prepare`).
+    to_store: list[PreparedRow] = field(default_factory=list)
 
     @property
     def rows_excluded(self) -> int:
@@ -96,17 +98,15 @@ class Outcome:
 
 def checks_run(prepared: Prepared) -> Outcome:
     results = [r for check in CHECKS if (r := check().run(prepared)) is not None]
+    tally: Tally = prepared.tally
     excluded: Counter[str] = Counter()
-    for row in prepared.rows:
-        if row.error is not None:
-            excluded[_ERROR_TITLES[row.error]] += 1
-    repeats, stored = duplicate_rows(prepared)
-    skip = {id(row) for row in repeats} | {id(row) for row in stored}
-    to_store = [row for row in prepared.rows if row.error is None and id(row) not in skip]
+    for flag, count in tally.errors.items():
+        excluded[_ERROR_TITLES[flag]] += count
     return Outcome(
         results=results,
-        to_store=to_store,
-        rows_read=len(prepared.rows),
+        rows_read=tally.rows,
         excluded_reasons=dict(excluded),
-        rows_duplicate=len(repeats) + len(stored),
+        rows_duplicate=tally.repeats + tally.already,
+        rows_to_store=tally.stored,
+        to_store=prepared.to_store,
     )

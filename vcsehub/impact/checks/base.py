@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from vcsehub.impact.prepare import Prepared
+from vcsehub.impact.prepare import MAX_CELLS, Prepared
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-MAX_CELLS = 200
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -69,20 +68,15 @@ class Check:
 
 
 class FlagCheck(Check):
-    """A check that reports the cells prepare.py flagged with `flags`."""
+    """A check that reports the cells prepare.py flagged with `flags` (counted by the tally)."""
 
     flags: ClassVar[tuple[str, ...]] = ()
 
     def run(self, prepared: Prepared) -> CheckResult | None:
-        cells = [
-            (row.number, column)
-            for row in prepared.rows
-            for flag, column in row.flags
-            if flag in self.flags
-        ]
-        if not cells:
+        count, cells = prepared.tally.cells(self.flags)
+        if not count:
             return None
-        return self.result(len(cells), self.message(len(cells), prepared), cells)
+        return self.result(count, self.message(count, prepared), cells)
 
     def message(self, count: int, prepared: Prepared) -> str:
         raise NotImplementedError

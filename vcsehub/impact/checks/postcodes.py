@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from vcsehub.impact.checks.base import INFO, WARNING, FlagCheck, plural
 
 
@@ -15,11 +13,7 @@ class PostcodeInvalid(FlagCheck):
     flags = ("postcode_invalid",)
 
     def message(self, count, prepared):
-        reasons = Counter(
-            row.postcode.reason
-            for row in prepared.rows
-            if row.postcode is not None and row.postcode.status == "invalid"
-        )
+        reasons = prepared.tally.invalid_reasons
         if len(reasons) == 1:
             why = f"Why: {next(iter(reasons))}"
         else:

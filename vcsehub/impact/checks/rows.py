@@ -19,24 +19,6 @@ class EmptyRows(FlagCheck):
         )
 
 
-def _usable(prepared):
-    return [row for row in prepared.rows if row.error is None]
-
-
-def duplicate_rows(prepared) -> tuple[list, list]:
-    """(repeats within the file, rows already stored in the dataset), among usable rows."""
-    seen: set[str] = set()
-    repeats, stored = [], []
-    for row in _usable(prepared):
-        if row.fingerprint in prepared.existing:
-            stored.append(row)
-        elif row.fingerprint in seen:
-            repeats.append(row)
-        else:
-            seen.add(row.fingerprint)
-    return repeats, stored
-
-
 class DuplicateRows(Check):
     id = "duplicate_rows"
     title = "repeated row"
@@ -44,16 +26,15 @@ class DuplicateRows(Check):
     severity = WARNING
 
     def run(self, prepared):
-        repeats, _ = duplicate_rows(prepared)
-        if not repeats:
+        count = prepared.tally.repeats
+        if not count:
             return None
-        count = len(repeats)
         return self.result(
             count,
             f"{plural(count, 'row is a copy', 'rows are copies')} of an earlier row in the file "
             "(the same values in every column chosen), so each is stored once. If they are "
             "really separate visits, add a column that tells them apart.",
-            [(row.number, "") for row in repeats],
+            [(number, "") for number in prepared.tally.repeat_rows],
         )
 
 
@@ -64,13 +45,12 @@ class AlreadyStored(Check):
     severity = INFO
 
     def run(self, prepared):
-        _, stored = duplicate_rows(prepared)
-        if not stored:
+        count = prepared.tally.already
+        if not count:
             return None
-        count = len(stored)
         return self.result(
             count,
             f"{plural(count, 'row is', 'rows are')} already in this dataset from an earlier "
             "upload, so they are not stored again.",
-            [(row.number, "") for row in stored],
+            [(number, "") for number in prepared.tally.already_rows],
         )

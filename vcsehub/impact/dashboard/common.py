@@ -13,6 +13,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connections
+from django.db.models.sql.constants import MULTI
+
 from vcsehub.analytics import impact as fig
 from vcsehub.analytics.disclosure import (
     SafeCount,
@@ -118,8 +121,48 @@ def dataset_rows(dataset: Dataset, period: Period) -> tuple[list[fig.VisitRow], 
             records = records.filter(contact_date__gte=period.start)
         if period.end:
             records = records.filter(contact_date__lte=period.end)
-    rows = [fig.VisitRow(*values) for values in records.values_list(*ROW_FIELDS).iterator(5000)]
-    return rows, undated_left_out
+    return _visit_rows(records.values_list(*ROW_FIELDS)), undated_left_out
+
+
+def _visit_rows(queryset) -> list[fig.VisitRow]:
+    """The queryset's rows as VisitRows, each value as the ORM gives it.
+
+    A dataset has a million rows but few distinct dates and scores, so each distinct value
+    the database sends is turned into a date or Decimal once (by the ORM's own
+    converters), instead of once per row: a third of the time of reading the rows.
+    """
+    connection = connections[queryset.db]
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    chunks = compiler.execute_sql(
+        MULTI, chunked_fetch=connection.features.can_use_chunked_reads, chunk_size=10_000
+    )
+    fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+    converted = []
+    for position, (converters, expression) in compiler.get_converters(fields).items():
+
+        def convert(value, converters=converters, expression=expression):
+            for converter in converters:
+                value = converter(value, expression, connection)
+            return value
+
+        converted.append((position, convert, {}))
+    make = fig.VisitRow._make
+    if not converted:
+        return [make(row) for chunk in chunks for row in chunk]
+    rows = []
+    for chunk in chunks:
+        for row in chunk:
+            row = list(row)
+            for position, convert, seen in converted:
+                value = row[position]
+                if value is None:
+                    continue
+                new = seen.get(value)
+                if new is None:
+                    new = seen[value] = convert(value)
+                row[position] = new
+            rows.append(make(row))
+    return rows
 
 
 def area_names(codes: Iterable[str], area_type: str) -> dict[str, str]:

@@ -38,8 +38,10 @@ class XlsxTable(Table):
         container: str | None = None,
         has_macros: bool = False,
         header_row: int | None = None,
+        book=None,
     ) -> None:
         self._workbook = workbook
+        self._book = book  # an open workbook to read from, while its caller keeps it open
         if header_row is None:
             index = find_header_index(first_rows)
             header_row = 1 if index is None else index + 1
@@ -64,10 +66,16 @@ class XlsxTable(Table):
         Formulas give their last calculated value. Empty rows are skipped; short rows are
         padded with None to the width of the header.
         """
+        if self._book is not None:
+            yield from self._sheet_rows(self._book, strict)
+            return
         with self._workbook() as path, open_workbook(path, label=self.file_label) as book:
-            worksheet = book[self.sheet]
-            worksheet.reset_dimensions()  # do not trust the stored size: read every cell
-            yield from self._rows(worksheet, strict)
+            yield from self._sheet_rows(book, strict)
+
+    def _sheet_rows(self, book, strict: bool) -> Iterator[tuple[int, list[Any]]]:
+        worksheet = book[self.sheet]
+        worksheet.reset_dimensions()  # do not trust the stored size: read every cell
+        yield from self._rows(worksheet, strict)
 
     def _rows(self, worksheet, strict: bool) -> Iterator[tuple[int, list[Any]]]:
         width = len(self.headers)
@@ -146,32 +154,22 @@ def xlsx_tables(
     container: str | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
+    book=None,
 ) -> Iterator[XlsxTable]:
     """A table for each sheet that holds anything (or for the one sheet asked for).
 
     Each table opens the workbook again when its rows are read, so tables stay usable
-    after this generator has moved on.
+    after this generator has moved on. Given an open `book` (from `open_workbook` on
+    the same file), nothing is opened again: the tables read from it, and are usable
+    only while it is open.
     """
     label = f"{name} in {container}" if container else name
-    found = []
-    with workbook() as path, open_workbook(path, label=label) as book:
-        macros = has_macros(path)
-        names = book.sheetnames
-        if sheet is not None and sheet not in names:
-            raise DataError(
-                f"The workbook has no sheet called {sheet!r}; its sheets are: {', '.join(names)}",
-                fix="Rename the sheet, or choose one of those.",
-                file=label,
-            )
-        for title in [sheet] if sheet is not None else names:
-            worksheet = book[title]
-            if not hasattr(worksheet, "iter_rows"):
-                continue  # a chart sheet
-            worksheet.reset_dimensions()
-            first = _first_rows(worksheet)
-            if sheet is None and not any(v is not None and v != "" for row in first for v in row):
-                continue  # an empty sheet
-            found.append((title, first))
+    if book is not None:
+        with workbook() as path:
+            found, macros = _sheets(book, path, label=label, sheet=sheet)
+    else:
+        with workbook() as path, open_workbook(path, label=label) as opened:
+            found, macros = _sheets(opened, path, label=label, sheet=sheet)
     for title, first in found:
         yield XlsxTable(
             workbook,
@@ -181,4 +179,28 @@ def xlsx_tables(
             container=container,
             has_macros=macros,
             header_row=header_row,
+            book=book,
         )
+
+
+def _sheets(book, path: Path, *, label: str, sheet: str | None) -> tuple[list, bool]:
+    """The (title, first rows) of each sheet with anything in it (or of the one asked for)."""
+    found = []
+    macros = has_macros(path)
+    names = book.sheetnames
+    if sheet is not None and sheet not in names:
+        raise DataError(
+            f"The workbook has no sheet called {sheet!r}; its sheets are: {', '.join(names)}",
+            fix="Rename the sheet, or choose one of those.",
+            file=label,
+        )
+    for title in [sheet] if sheet is not None else names:
+        worksheet = book[title]
+        if not hasattr(worksheet, "iter_rows"):
+            continue  # a chart sheet
+        worksheet.reset_dimensions()
+        first = _first_rows(worksheet)
+        if sheet is None and not any(v is not None and v != "" for row in first for v in row):
+            continue  # an empty sheet
+        found.append((title, first))
+    return found, macros
