@@ -106,6 +106,31 @@ def test_from_excel_file_to_pdf_report(page, live_server, priya, shared_data_dir
     assert "Sparkbrook Community Food Bank" in words
     assert f"we supported {hand.PEOPLE} people" in " ".join(words.split())
 
+    assert (
+        f"Between April 2025 and March 2026 we supported {hand.PEOPLE} people over "
+        f"{hand.CONTACTS} contacts." in " ".join(words.split())
+    )
+
+    # Compare the two halves of the year. The first half's 21 people, beside the whole
+    # dataset's 25, would give away the 4 people who came only in the second half: the
+    # page hides it and says why (hand count: tests/impact/test_views.py).
+    page.get_by_role("link", name="Compare two periods").click()
+    page.get_by_label("First period: from").fill("2025-04-01")
+    page.get_by_label("First period: to").fill("2025-09-30")
+    page.get_by_label("Second period: from").fill("2025-10-01")
+    page.get_by_label("Second period: to").fill("2026-03-31")
+    page.get_by_role("button", name="Compare").click()
+    people = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="People reached (different person references)")
+    )
+    assert people.locator("td").all_inner_texts() == ["not shown", "15", "not shown"]
+    contacts = page.get_by_role("row").filter(
+        has=page.get_by_role("rowheader", name="Contacts (rows with a date in the period)")
+    )
+    assert contacts.locator("td").all_inner_texts() == ["32", "36", "+4"]
+    why = page.locator("#why-hidden").inner_text()
+    assert "it would give away how many people came in the second period only" in why
+
     # Nothing personal reached the database.
     assert Record.objects.count() == hand.ROWS_STORED
     stored = " ".join(str(v) for v in Record.objects.values_list().all())

@@ -5,10 +5,17 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache as django_cache
 from django.urls import reverse
 
 from tests.impact.dashboard_data import make_small_dataset
 from tests.organisations.people import make_cast
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Period checks are kept in Django's cache; ids are reused between tests."""
+    django_cache.clear()
 
 
 @pytest.fixture

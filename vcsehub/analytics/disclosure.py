@@ -25,6 +25,11 @@ The rule (the minimum is settings.MIN_DISPLAY_COUNT, 5 unless set):
    reason missing"; the number of all people is shown elsewhere, so a small missing
    count forces one more count of that relation to be hidden (`dashboard.py` builds these
    relations for every figure).
+5. Differences between pages. Two pages can each keep the rules above and still give a
+   small number away together (a whole dataset's people minus one period's people). Every
+   shown count is written as a sum of disjoint groups, and `derivable_groups` finds each
+   small group that adding and subtracting shown counts would give away
+   (`impact/compare.py` uses it for periods).
 
 Hidden values never leave this module: a `SafeCount` that is not shown has no value.
 
@@ -37,6 +42,8 @@ import enum
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from itertools import combinations
 
 DEFAULT_MIN_DISPLAY_COUNT = 5
 NO_DATA = "no data"
@@ -281,3 +288,65 @@ def safe_mean(values: Sequence[Decimal], *, threshold: int, places: int = 1) -> 
         return SafeMean(None, n, f"not shown: {fewer_than(threshold)} people")
     mean = sum(values, Decimal(0)) / len(values)
     return SafeMean(mean.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), n)
+
+
+# Differences between pages ---------------------------------------------------------------
+#
+# Two pages can each be safe and still give a small number away together: the people of a
+# whole dataset minus the people of one period are the people who came only at other
+# times. To find such leaks, every shown count is written as the sum of disjoint groups
+# ("atoms": contacts dated in both periods, people seen in the first period only, ...).
+# A group of atoms can be worked out when its sum is a combination (adding, subtracting,
+# even scaling) of shown counts; that is a question of linear algebra, answered exactly.
+
+
+def _reduce(vector: list, basis: list[tuple[int, list]]) -> list:
+    vector = [Fraction(v) for v in vector]
+    for pivot, row in basis:
+        if vector[pivot]:
+            factor = vector[pivot] / row[pivot]
+            vector = [v - factor * r for v, r in zip(vector, row, strict=True)]
+    return vector
+
+
+def derivable_groups(
+    figures: Iterable[Iterable[Hashable]],
+    atoms: Mapping[Hashable, int],
+    families: Iterable[Iterable[Hashable]],
+    *,
+    threshold: int,
+) -> list[frozenset]:
+    """Groups of 1 to threshold − 1 that shown figures give away by difference.
+
+    `figures`: each shown count as the atoms it adds up (a set of atom keys); `atoms`: the
+    true count of every atom; `families`: the atoms groups may be made of (people and
+    contacts are different families: a group never mixes them). Atoms with no one in them
+    are left out, as a reader who guessed they were empty would be right. Returns every
+    such group (a frozenset of atoms) whose count can be had exactly.
+    """
+    present = [a for a, count in atoms.items() if count > 0]
+    index = {a: i for i, a in enumerate(present)}
+    basis: list[tuple[int, list]] = []
+    for figure in figures:
+        row = [0] * len(present)
+        for atom in figure:
+            if atom in index:
+                row[index[atom]] = 1
+        reduced = _reduce(row, basis)
+        pivot = next((i for i, v in enumerate(reduced) if v), None)
+        if pivot is not None:
+            basis.append((pivot, reduced))
+    found: list[frozenset] = []
+    for family in families:
+        members = [a for a in family if a in index]
+        for size in range(1, len(members) + 1):
+            for group in combinations(members, size):
+                total = sum(atoms[a] for a in group)
+                if not 0 < total < threshold:
+                    continue
+                row = [0] * len(present)
+                for atom in group:
+                    row[index[atom]] = 1
+                if not any(_reduce(row, basis)):
+                    found.append(frozenset(group))
+    return found

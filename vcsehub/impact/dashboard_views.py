@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from vcsehub.common.safe_csv import csv_response
 from vcsehub.impact import report as rep
+from vcsehub.impact.compare import Span, period_check
 from vcsehub.impact.dashboard import DEFAULT_EDITION, EDITION_SPECS, Period, dashboard_figures
+from vcsehub.impact.dashboard.voice import WE
 from vcsehub.impact.models import Dataset
 from vcsehub.sharing.access import Need, organisation_for_user_or_404
 
@@ -57,13 +60,24 @@ def _dataset(request, org_slug: str, dataset_id: int) -> Dataset:
     )
 
 
-def _choices(request) -> tuple[PeriodForm, Period, str]:
+def _choices(request, dataset: Dataset) -> tuple[PeriodForm, Period, str]:
+    """The period and edition asked for. A period whose figures, set beside the whole
+    dataset's, would give a small number away is not applied (the form says why)."""
     form = PeriodForm(request.GET or None)
     period, edition = Period(), DEFAULT_EDITION
     if form.is_bound and form.is_valid():
         period = Period(form.cleaned_data.get("start"), form.cleaned_data.get("end"))
         edition = form.cleaned_data.get("edition") or DEFAULT_EDITION
+        if period.chosen:
+            check = period_check(dataset=dataset, span=Span(period.start, period.end))
+            if not check.ok:
+                form.add_error(None, check.message)
+                period = Period()
     return form, period, edition
+
+
+def _refused(form: PeriodForm) -> bool:
+    return bool(form.non_field_errors())
 
 
 def _query(request) -> str:
@@ -76,7 +90,7 @@ def _query(request) -> str:
 @require_GET
 def dashboard(request, org_slug: str, dataset_id: int):
     dataset = _dataset(request, org_slug, dataset_id)
-    form, period, edition = _choices(request)
+    form, period, edition = _choices(request, dataset)
     figures = dashboard_figures(dataset, period=period, edition=edition)
     charts = rep.charts(figures)
     the_map = rep.ward_map(figures)
@@ -93,7 +107,7 @@ def dashboard(request, org_slug: str, dataset_id: int):
         ],
         "map": the_map,
         "sources": rep.sources_used(figures, extra=[the_map.source]),
-        "query": _query(request),
+        "query": "" if _refused(form) else _query(request),
     }
     return render(request, "impact/dashboard.html", context)
 
@@ -101,7 +115,9 @@ def dashboard(request, org_slug: str, dataset_id: int):
 @require_GET
 def dashboard_csv(request, org_slug: str, dataset_id: int):
     dataset = _dataset(request, org_slug, dataset_id)
-    _, period, edition = _choices(request)
+    form, period, edition = _choices(request, dataset)
+    if _refused(form):
+        return _back_to_dashboard(request, dataset)
     figures = dashboard_figures(dataset, period=period, edition=edition)
     figure = request.GET.get("figure") or None
     if figure is not None and figure not in figures["figures"]:
@@ -110,16 +126,25 @@ def dashboard_csv(request, org_slug: str, dataset_id: int):
     return csv_response(name, rep.CSV_HEADER, rep.csv_rows(figures, figure=figure))
 
 
-def _report_context(request, org_slug: str, dataset_id: int) -> dict:
+def _back_to_dashboard(request, dataset: Dataset):
+    """To the dashboard, which says why the period asked for is not shown."""
+    url = reverse("impact:dashboard", args=[dataset.organisation.slug, dataset.pk])
+    return redirect(f"{url}?{_query(request)}")
+
+
+def _report_context(request, org_slug: str, dataset_id: int) -> dict | None:
+    """What the report shows; None when the period asked for may not be shown."""
     dataset = _dataset(request, org_slug, dataset_id)
-    _, period, edition = _choices(request)
+    form, period, edition = _choices(request, dataset)
+    if _refused(form):
+        return None
     figures = dashboard_figures(dataset, period=period, edition=edition)
     return {
         "dataset": dataset,
         "organisation": dataset.organisation,
         "figures": figures,
         "f": figures["figures"],
-        "charts": rep.charts(figures, compact=True),
+        "charts": rep.charts(figures, compact=True, voice=WE),
         "sources": rep.sources_used(figures),
         "method": rep.method_notes(figures),
         "query": _query(request),
@@ -128,12 +153,17 @@ def _report_context(request, org_slug: str, dataset_id: int) -> dict:
 
 @require_GET
 def report(request, org_slug: str, dataset_id: int):
-    return render(request, "impact/report.html", _report_context(request, org_slug, dataset_id))
+    context = _report_context(request, org_slug, dataset_id)
+    if context is None:
+        return _back_to_dashboard(request, _dataset(request, org_slug, dataset_id))
+    return render(request, "impact/report.html", context)
 
 
 @require_GET
 def report_pdf(request, org_slug: str, dataset_id: int):
     context = _report_context(request, org_slug, dataset_id)
+    if context is None:
+        return _back_to_dashboard(request, _dataset(request, org_slug, dataset_id))
     pdf = rep.report_pdf(context, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

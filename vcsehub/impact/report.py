@@ -23,6 +23,7 @@ from vcsehub.analytics.impact_charts import (
     ward_map_svg,
 )
 from vcsehub.geography.models import AreaType, Boundary
+from vcsehub.impact.dashboard.voice import WE, YOU
 from vcsehub.sources.registry import get_source
 
 MAP_SOURCE = "boundaries-wmca"
@@ -59,10 +60,19 @@ def _count_chart(rows: list[dict], *, title: str, summary: str, prefix: str, t: 
     )
 
 
-def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
-    """SVG markup of every chart, by figure id."""
+def _said(figure: dict, voice: str) -> str:
+    """The figure's sentence in the voice asked for (see dashboard/voice.py)."""
+    if voice == WE:
+        return figure.get("summary_report") or figure["summary"]
+    return figure["summary"]
+
+
+def charts(figures: dict, *, compact: bool = False, voice: str = YOU) -> dict[str, str]:
+    """SVG markup of every chart, by figure id. voice="we" for the report, whose charts
+    describe "the people we supported" rather than "your people"."""
     t = figures["min_display_count"]
     f = figures["figures"]
+    ours = "our" if voice == WE else "your"
     out: dict[str, str] = {}
     width = 520 if compact else 640
     months = f["by_month"]["rows"]
@@ -95,7 +105,7 @@ def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
         short = item["label"].split(" of areas")[0]
         compare.append(
             Bar(
-                f"Your {figures['unit']}: {short.lower()}",
+                f"{ours.capitalize()} {figures['unit']}: {short.lower()}",
                 item["people"]["value"],
                 item["people"]["display"],
             )
@@ -111,18 +121,19 @@ def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
     out["deprivation"] = hbar_chart_svg(
         bars=compare,
         title=f"Reach into the most deprived areas compared with residents ({dep['edition']})",
-        description=dep["summary"],
+        description=_said(dep, voice),
         id_prefix="c-dep",
         maximum=100,
         width=width,
         label_width=260,
-        note="Solid bars: your people. Striped bars: residents of the same local authorities.",
+        note=f"Solid bars: {ours} {figures['unit']}. Striped bars: residents of the same "
+        "local authorities.",
     )
     if not compact:
         out["deciles"] = _count_chart(
             dep["rows"],
             title=f"{figures['unit'].capitalize()} by deprivation decile ({dep['edition']})",
-            summary=dep["summary"],
+            summary=_said(dep, voice),
             prefix="c-deciles",
             t=t,
             width=width,
@@ -132,7 +143,7 @@ def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
         out["where"] = _count_chart(
             where["local_authorities"][:15],
             title=where["title"] + " (local authorities)",
-            summary=where["summary"],
+            summary=_said(where, voice),
             prefix="c-where",
             t=t,
             width=width,
@@ -159,7 +170,7 @@ def charts(figures: dict, *, compact: bool = False) -> dict[str, str]:
     dq = f["data_quality"]
     out["data_quality"] = _count_chart(
         dq["rows"],
-        title="Rows of your files",
+        title=f"Rows of {ours} files",
         summary=dq["summary"],
         prefix="c-dq",
         t=t,

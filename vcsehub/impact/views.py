@@ -7,7 +7,6 @@ owners upload, save and delete; everyone else gets 404), services and selectors 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from vcsehub.common.safe_csv import csv_response
-from vcsehub.impact import selectors, services
+from vcsehub.impact import compare, selectors, services
 from vcsehub.impact.forms import CompareForm, DeleteForm, MappingForm, UploadForm
 from vcsehub.impact.mapping import MappingError
 from vcsehub.impact.models import Upload
@@ -45,10 +44,6 @@ def _upload(request, slug: str, pk: int, need: Need = Need.VIEW) -> Upload:
     if upload.organisation.slug != slug:
         raise Http404("No upload found")
     return upload
-
-
-def min_display_count() -> int:
-    return int(getattr(settings, "MIN_DISPLAY_COUNT", 5))
 
 
 def index(request):
@@ -262,29 +257,18 @@ def dataset_detail(request, slug, pk):
     )
 
 
-def _shown(count: int, floor: int) -> str:
-    if 0 < count < floor:
-        return f"fewer than {floor}"
-    return f"{count:,}"
-
-
 @login_required
 def dataset_compare(request, slug, pk):
     dataset = _dataset(request, slug, pk)
     form = CompareForm(request.GET or None)
-    periods = []
-    floor = min_display_count()
+    comparison = None
     if form.is_bound and form.is_valid():
-        for prefix in ("first", "second"):
-            counts = selectors.dataset_period_counts(
-                dataset=dataset,
-                start=form.cleaned_data[f"{prefix}_start"],
-                end=form.cleaned_data[f"{prefix}_end"],
-            )
-            counts["people_shown"] = _shown(counts["people"], floor)
-            counts["contacts_shown"] = _shown(counts["contacts"], floor)
-            counts["without_shown"] = _shown(counts["contacts_without_person"], floor)
-            periods.append(counts)
+        data = form.cleaned_data
+        comparison = compare.period_comparison(
+            dataset=dataset,
+            first=compare.Span(data["first_start"], data["first_end"]),
+            second=compare.Span(data["second_start"], data["second_end"]),
+        )
     return render(
         request,
         "impact/compare.html",
@@ -292,8 +276,7 @@ def dataset_compare(request, slug, pk):
             "organisation": dataset.organisation,
             "dataset": dataset,
             "form": form,
-            "periods": periods,
-            "floor": floor,
+            "comparison": comparison,
         },
     )
 

@@ -126,6 +126,11 @@ def outcomes(ctx: Context) -> dict:
     mean_cell = {**mean.as_dict(), "n": table.cell("n")}
     if not available:
         summary = "No before and after scores were recorded."
+    elif result.n == 0:
+        summary = (
+            f"None of the {who_word} has both a before and an after score{label}{scale}, "
+            "so no change can be measured."
+        )
     elif n.status is Status.HIDDEN:
         summary = (
             f"Most {who_word} have both a before and an after score{label}{scale}; the "

@@ -23,6 +23,7 @@ from vcsehub.analytics import impact as fig
 from vcsehub.geography import area_selectors as geo
 from vcsehub.geography.models import Area, AreaType
 from vcsehub.impact.dashboard.common import ALL, Context, Protected, area_names
+from vcsehub.impact.dashboard.voice import WE, YOU
 
 NO_POSTCODE = "no usable postcode"
 
@@ -125,13 +126,12 @@ def deprivation(ctx: Context, p: Places) -> dict:
         for d in range(1, 11)
     ]
     who = ctx.who_word
-    if not reach.n:
-        summary = (
-            f"None of the {who} counted has a postcode we could place in "
-            f"{edition.nation}'s small areas."
+    summary, summary_report = (
+        _deprivation_summary(
+            edition.nation, who, share_1, share_12, baseline, placed=bool(reach.n), voice=voice
         )
-    else:
-        summary = _deprivation_summary(edition.nation, who, share_1, share_12, baseline)
+        for voice in (YOU, WE)
+    )
     ctx.sources += [ctx.spec.source_id, ctx.spec.population_source_id]
     no_postcode_key = "no_postcode" if p.decile_placed_key == "placed" else "dep_no_postcode"
     return ctx.base(
@@ -171,6 +171,7 @@ def deprivation(ctx: Context, p: Places) -> dict:
         ),
         excluded=ctx.excluded_no_person(),
         summary=summary,
+        summary_report=summary_report,
         source=edition.title,
         edition=edition.label,
         edition_key=edition.key,
@@ -178,26 +179,41 @@ def deprivation(ctx: Context, p: Places) -> dict:
     )
 
 
-def _deprivation_summary(nation: str, who: str, share_1, share_12, baseline) -> str:
+def _deprivation_summary(
+    nation: str,
+    who: str,
+    share_1,
+    share_12,
+    baseline,
+    *,
+    placed: bool = True,
+    voice: str = YOU,
+) -> str:
+    """The deprivation sentence: "38% of the people you supported live in …" on the
+    dashboard, "… the people we supported …" in the report (voice="we")."""
     areas = f"{nation}'s most deprived"
+    if not placed:
+        could = "we could place" if voice == YOU else "that could be placed"
+        return f"None of the {who} counted has a postcode {could} in {nation}'s small areas."
+    supported = f"the {who} {voice} supported"
     if share_1.value is not None and share_12.value is not None:
         text = (
-            f"{share_1.display} of the {who} you supported live in {areas} 10% of areas, "
+            f"{share_1.display} of {supported} live in {areas} 10% of areas, "
             f"and {share_12.display} in the most deprived 20%."
         )
     elif share_12.value is not None:
         text = (
-            f"{share_12.display} of the {who} you supported live in {areas} 20% of areas. "
+            f"{share_12.display} of {supported} live in {areas} 20% of areas. "
             "The share in the most deprived 10% is not shown, to protect a small number."
         )
     elif share_1.value is not None:
         text = (
-            f"{share_1.display} of the {who} you supported live in {areas} 10% of areas. "
+            f"{share_1.display} of {supported} live in {areas} 10% of areas. "
             "The share in the most deprived 20% is not shown, to protect a small number."
         )
     else:
         return (
-            f"The shares of the {who} living in {areas} areas are not shown: they would "
+            f"The shares of {supported} living in {areas} areas are not shown: they would "
             "give away a small number."
         )
     if baseline.share_1 is not None:
@@ -289,21 +305,11 @@ def where(ctx: Context, p: Places) -> dict:
             )
     shown_lads = [r for r in lad_rows if r["count"]["value"] is not None]
     top = max(shown_lads, key=lambda r: r["count"]["value"], default=None)
+    summary, summary_report = (
+        where_summary(ctx.who_word, p.where.n, len(p.lads), top, ward_rows, voice=voice)
+        for voice in (YOU, WE)
+    )
     who = ctx.who_word
-    if not p.where.n:
-        summary = f"None of the {who} has a postcode we could place."
-    else:
-        count = len(p.lads)
-        summary = (
-            f"The {who} you supported live in {count} local authorit{'y' if count == 1 else 'ies'}."
-        )
-        if top is not None:
-            share = f", {top['share']['display']}" if top["share"]["value"] is not None else ""
-            summary += f" Most live in {top['label']} ({top['count']['display']}{share})."
-        shown_wards = [r for r in ward_rows if r["code"] and r["count"]["value"]]
-        if shown_wards:
-            best = max(shown_wards, key=lambda r: r["count"]["value"])
-            summary += f" The ward with most is {best['label']} ({best['count']['display']})."
     ctx.sources += ["ons-area-codes"]
     return ctx.base(
         id="where",
@@ -320,5 +326,26 @@ def where(ctx: Context, p: Places) -> dict:
         missing=table.reasons([(NO_POSTCODE, "no_postcode")]),
         excluded=ctx.excluded_no_person(),
         summary=summary,
+        summary_report=summary_report,
         source="Your records; ward and local authority from the postcode directory",
     )
+
+
+def where_summary(
+    who: str, placed: int, lads: int, top: dict | None, ward_rows: list[dict], *, voice: str = YOU
+) -> str:
+    """Where people live, in the voice of the dashboard ("you") or of the report ("we")."""
+    if not placed:
+        could = "we could place" if voice == YOU else "that could be placed"
+        return f"None of the {who} has a postcode {could}."
+    summary = (
+        f"The {who} {voice} supported live in {lads} local authorit{'y' if lads == 1 else 'ies'}."
+    )
+    if top is not None:
+        share = f", {top['share']['display']}" if top["share"]["value"] is not None else ""
+        summary += f" Most live in {top['label']} ({top['count']['display']}{share})."
+    shown_wards = [r for r in ward_rows if r["code"] and r["count"]["value"]]
+    if shown_wards:
+        best = max(shown_wards, key=lambda r: r["count"]["value"])
+        summary += f" The ward with most is {best['label']} ({best['count']['display']})."
+    return summary

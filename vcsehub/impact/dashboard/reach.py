@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from vcsehub.analytics import impact as fig
-from vcsehub.analytics.disclosure import safe_count
+from vcsehub.analytics.disclosure import SafeCount, safe_count
 from vcsehub.impact.dashboard.common import (
     ALL,
     Context,
+    Period,
     Protected,
     counts_table,
     month_label,
     period_text,
     reasons,
 )
+from vcsehub.impact.dashboard.voice import WE, YOU
+
+
+def _whole_months(period: Period) -> bool:
+    """True when the period starts on a month's first day and ends on its last (or is open
+    at that end), so it reads as months: "April 2025 to March 2026"."""
+    starts = period.start is None or period.start.day == 1
+    ends = period.end is None or (period.end + timedelta(days=1)).day == 1
+    return period.chosen and starts and ends
+
+
+def period_words(first: date | None, last: date | None, period: Period) -> tuple[str, str]:
+    """("April 2025 to March 2026", "Between April 2025 and March 2026"): as `period_text`,
+    but a chosen period of whole months is named by its months, as people say it."""
+    if not _whole_months(period):
+        return period_text(first, last, period)
+    start = month_label(period.start) if period.start else None
+    end = month_label(period.end) if period.end else None
+    if start and end:
+        if start == end:
+            return start, f"In {start}"
+        return f"{start} to {end}", f"Between {start} and {end}"
+    if start:
+        return f"from {start}", f"Since {start}"
+    return f"up to {end}", f"Up to {end}"
+
+
+def reach_summary(
+    lead: str, people: SafeCount, contacts: SafeCount, *, unit: str, voice: str = YOU
+) -> str:
+    """The headline sentence. voice="you" on the dashboard (read by the organisation's own
+    staff), "we" in the report (sent by the organisation to its funder)."""
+    if unit == "people":
+        return f"{lead} {voice} supported {people.display} people over {contacts.display} contacts."
+    if voice == WE:
+        return f"{lead} we recorded {contacts.display} contacts."
+    return (
+        f"{lead} you recorded {contacts.display} contacts. The records have no person "
+        "reference, so we cannot tell how many different people these were."
+    )
 
 
 def reach(ctx: Context, first: date | None, last: date | None) -> dict:
@@ -22,17 +63,9 @@ def reach(ctx: Context, first: date | None, last: date | None) -> dict:
     contacts = safe_count(ctx.people.contacts, threshold=t)
     people = ctx.people_total
     _, lead = period_text(first, last, ctx.period)
-    if ctx.unit == "people":
-        summary = f"{lead} you supported {people.display} people over {contacts.display} contacts."
-        summary_report = (
-            f"{lead} we supported {people.display} people over {contacts.display} contacts."
-        )
-    else:
-        summary = (
-            f"{lead} you recorded {contacts.display} contacts. The records have no person "
-            "reference, so we cannot tell how many different people these were."
-        )
-        summary_report = f"{lead} we recorded {contacts.display} contacts."
+    label_report, lead_report = period_words(first, last, ctx.period)
+    summary = reach_summary(lead, people, contacts, unit=ctx.unit)
+    summary_report = reach_summary(lead_report, people, contacts, unit=ctx.unit, voice=WE)
     excluded = ctx.excluded_no_person()
     excluded += reasons(
         [
@@ -56,6 +89,7 @@ def reach(ctx: Context, first: date | None, last: date | None) -> dict:
         n=contacts.as_dict(),
         summary=summary,
         summary_report=summary_report,
+        period_report=label_report,
         missing=[],
         excluded=excluded,
     )
