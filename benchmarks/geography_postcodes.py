@@ -10,8 +10,15 @@
 3. Loads the same file with the engine's own bulk loader into a bare table (SQLite: the
    `sqlite3` shell's `.import`; PostgreSQL: `COPY ... FROM STDIN (FORMAT csv)`), and
    prints our time divided by that baseline.
-4. Loads IoD2019/IoD2025 and area names, then times `postcodes_lookup` for 100,000
-   postcodes in-process and `POST /api/v1/postcodes` with 1,000 postcodes.
+4. Loads IoD2019 and area names, then times `postcodes_lookup` for 100,000 postcodes
+   in-process (the first run right after the import, then the median of three more) and
+   `POST /api/v1/postcodes` with 1,000 postcodes. Each reports wall time and this
+   process's CPU time; on a PostgreSQL server on this machine, also the CPU time of the
+   server process answering (read from /proc), so the figures can be judged when other
+   jobs share the machine. The load average is printed with the figures.
+
+The importers leave the tables as a deployment would have them: ANALYZEd (and, on
+PostgreSQL, the postcode table VACUUMed once the import has committed).
 
 Targets: import ≤ 60 s and ≤ 1 GiB peak memory, ≤ 3× the baseline; 100,000 lookups
 ≤ 1 s; the 1,000-postcode API call ≤ 200 ms. Without --database-url a fresh SQLite
@@ -31,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,24 +174,41 @@ def main() -> None:
         (f"baseline ({baseline_name(url)})", f"{baseline:.1f} s", ""),
         ("import / baseline", f"{ratio:.2f}×", f"≤ {TARGETS['ratio']:.0f}×"),
         (
-            f"postcodes_lookup of {options.lookups:,}",
-            f"{lookups['lookup_seconds']:.2f} s ({lookups['found']:,} found)",
+            f"postcodes_lookup of {options.lookups:,}, first run",
+            _timing(lookups["lookup_first"], "s"),
             f"≤ {TARGETS['lookup_s']:.0f} s",
         ),
         (
-            "  of which CPU time of this process",
-            f"{lookups['lookup_cpu']:.2f} s",
-            "",
+            "  then the median of 3 more",
+            _timing(lookups["lookup"], "s"),
+            f"≤ {TARGETS['lookup_s']:.0f} s",
         ),
+        ("  postcodes found", f"{lookups['found']:,}", ""),
         (
-            f"POST /api/v1/postcodes with {options.api_postcodes:,}",
-            f"{lookups['api_ms']:.0f} ms (median of {lookups['api_runs']})",
+            f"POST /api/v1/postcodes with {options.api_postcodes:,} (median of {lookups['api_runs']})",
+            _timing(lookups["api"], "ms"),
             f"≤ {TARGETS['api_ms']:.0f} ms",
         ),
+        (
+            "load average (1, 5, 15 min) at the end",
+            " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "",
+        ),
     ]
+    if engine == "PostgreSQL":
+        rows.insert(4, ("  of which VACUUM after the commit", f"{answer['settle']:.1f} s", ""))
     width = max(len(r[0]) for r in rows)
     for label, value, target in rows:
-        print(f"{label:<{width}}  {value:<28} {target}")
+        print(f"{label:<{width}}  {value:<44} {target}")
+
+
+def _timing(timing: dict, unit: str) -> str:
+    """'0.91 s wall; 0.62 s CPU; server 0.31 s CPU' (ms for the API)."""
+    scale, fmt = (1000, ".0f") if unit == "ms" else (1, ".2f")
+    text = f"{timing['wall'] * scale:{fmt}} {unit} wall; {timing['cpu'] * scale:{fmt}} {unit} CPU"
+    if timing.get("server_cpu") is not None:
+        text += f"; server {timing['server_cpu'] * scale:{fmt}} {unit} CPU"
+    return text
 
 
 def baseline_name(url: str) -> str:
@@ -250,14 +275,23 @@ def child_empty() -> None:
 
 def child_import(path: str) -> None:
     _django()
+    from vcsehub.geography.importers import bulk
     from vcsehub.geography.importers.postcode_directory import NsplImporter
 
+    settle, settle_seconds = bulk.settle, [0.0]
+
+    def timed_settle(model):  # the real step, timed apart to show its share of the import
+        started = time.perf_counter()
+        settle(model)
+        settle_seconds[0] += time.perf_counter() - started
+
+    bulk.settle = timed_settle
     started = time.perf_counter()
     run = NsplImporter(locations=[path]).run()
     seconds = time.perf_counter() - started
     if run.status != "succeeded":
         raise SystemExit(f"import failed: {run.error}")
-    print(json.dumps({"seconds": seconds, "rows": run.rows_loaded}))
+    print(json.dumps({"seconds": seconds, "rows": run.rows_loaded, "settle": settle_seconds[0]}))
 
 
 def child_lookups(path: str, count: str, api_count: str) -> None:
@@ -281,33 +315,65 @@ def child_lookups(path: str, count: str, api_count: str) -> None:
     chosen = random.Random(1).sample(postcodes, int(count))
     del postcodes
     postcodes_lookup(chosen[:1000])  # warm the connection and caches
-    started, cpu_started = time.perf_counter(), time.process_time()
-    results = postcodes_lookup(chosen)
-    lookup_seconds = time.perf_counter() - started
-    lookup_cpu = time.process_time() - cpu_started
+    runs = []
+    for _ in range(4):
+        with _timer() as timing:
+            results = postcodes_lookup(chosen)
+        runs.append(timing)
     found = sum(1 for r in results if r.found)
+    rest = sorted(runs[1:], key=lambda t: t["wall"])
 
     client = Client()
     body = json.dumps({"postcodes": chosen[: int(api_count)]})
-    timings = []
+    calls = []
     for _ in range(7):
-        started = time.perf_counter()
-        response = client.post("/api/v1/postcodes", body, content_type="application/json")
-        timings.append((time.perf_counter() - started) * 1000)
+        with _timer() as timing:
+            response = client.post("/api/v1/postcodes", body, content_type="application/json")
+        calls.append(timing)
         if response.status_code != 200:
             raise SystemExit(f"API answered {response.status_code}: {response.content[:300]!r}")
-    timings.sort()
+    calls.sort(key=lambda t: t["wall"])
     print(
         json.dumps(
             {
-                "lookup_seconds": lookup_seconds,
-                "lookup_cpu": lookup_cpu,
+                "lookup_first": runs[0],
+                "lookup": rest[len(rest) // 2],
                 "found": found,
-                "api_ms": timings[len(timings) // 2],
-                "api_runs": len(timings),
+                "api": calls[len(calls) // 2],
+                "api_runs": len(calls),
             }
         )
     )
+
+
+@contextmanager
+def _timer():
+    """Wall time, this process's CPU time and, if readable, the database server's CPU time."""
+    timing: dict = {}
+    server = _server_cpu()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    yield timing
+    timing["wall"] = time.perf_counter() - started
+    timing["cpu"] = time.process_time() - cpu_started
+    after = _server_cpu()
+    timing["server_cpu"] = None if server is None or after is None else after - server
+
+
+def _server_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL process serving this connection, when the
+    server runs on this machine and /proc shows it; None otherwise (and on SQLite, whose
+    work is already in this process's CPU time)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stream:
+            fields = stream.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

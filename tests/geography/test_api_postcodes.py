@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.geography.conftest import clear_geography, load_sources
+from vcsehub.geography.schemas import PostcodesOut
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,21 @@ def test_post_many_in_order_with_attribution(client, tf_hr_postcodes):
     assert body["count"] == 5 and body["found"] == 4
     assert body["results"][0]["wimd2019_decile"] == 9
     assert "Contains OS data © Crown copyright and database right 2021" in body["attribution"]
+
+
+def test_post_reply_is_exactly_what_the_documented_schema_gives(client, tf_hr_postcodes):
+    # The batch reply is rendered without ninja's per-result validation: it must still be
+    # exactly what validating it through the documented PostcodesOut schema would give.
+    asked = ["HR3 5AA", "nonsense", "TF1 1AB", "tf1 1aa", "B1 1AA", ""]
+    response = client.post(
+        "/api/v1/postcodes", json.dumps({"postcodes": asked}), content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert PostcodesOut.model_validate(body).model_dump(mode="json") == body
+    single = client.get("/api/v1/postcodes/tf11aa").json()
+    assert body["results"][3] == {**single, "input": "tf1 1aa"}
 
 
 def test_post_over_the_limit_is_400(client, tf_hr_postcodes):

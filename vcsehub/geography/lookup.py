@@ -1,11 +1,13 @@
 """Postcode → small areas → ward, district, region → deprivation, one or many at a time.
 
 `postcodes_lookup(list)` answers in input order with one query per 500 postcodes, asked
-in sorted order (plus a few for names and deprivation, loaded once per batch). Each row
-comes back as a few columns, its area codes joined into one key with its source, so each
-area combination is named and given its deciles once, not once per postcode; results are
-built positionally with the garbage collector paused. 100,000 postcodes take about a
-second of CPU (see benchmarks/README.md).
+in sorted order (plus a few for names and deprivation, loaded once per batch); on
+PostgreSQL those queries are all sent at once, each with its postcodes in one text
+parameter, so the server looks up the next ones while Python reads the answers. Each
+row comes back as a few columns, its area codes joined into one key with its source, so
+each area combination is named and given its deciles once, not once per postcode;
+results are built positionally with the garbage collector paused. 100,000 postcodes take
+about a second of CPU (see benchmarks/README.md).
 
 Several sources can describe one postcode (an official ONS directory, and the derived
 WMCA file). They are merged field by field: official sources first (in registry order),
@@ -20,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import connection
 
@@ -251,7 +254,13 @@ def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
 
 @functools.lru_cache(maxsize=4)
 def _select_sql(vendor: str) -> str:
-    """The postcode query: postcode, source id and area codes as one key, per-postcode fields."""
+    """The postcode query: postcode, source id and area codes as one key, per-postcode fields.
+
+    SQLite takes the postcodes as one parameter each (`{marks}` is filled in per chunk).
+    PostgreSQL takes them as one comma-separated text (valid postcodes hold no comma), so
+    the statement text never changes and psycopg quotes one string, not 500 (or an array
+    of 500, whose dumper escapes each element with a regular expression).
+    """
     quote = connection.ops.quote_name
 
     def column(name: str) -> str:
@@ -260,12 +269,14 @@ def _select_sql(vendor: str) -> str:
     parts = [column(f) for f in ("source_id", *AREA_COLUMNS)]
     if vendor == "sqlite":  # one printf builds the key in one go, where || copies 15 times
         key = f"printf('{'|'.join(['%%s'] * len(parts))}', {', '.join(parts)})"  # %% for the driver
+        wanted = "IN ({marks})"
     else:
         key = f"concat_ws('|', {', '.join(parts)})"
+        wanted = "= ANY(string_to_array(%s, ','))"
     return (
         f"SELECT {column('postcode')}, {key}, {column('introduced')}, {column('terminated')}, "  # noqa: S608
         f"{column('latitude')}, {column('longitude')} "
-        f"FROM {quote(Postcode._meta.db_table)} WHERE {column('postcode')} IN ({{marks}})"
+        f"FROM {quote(Postcode._meta.db_table)} WHERE {column('postcode')} {wanted}"
     )
 
 
@@ -275,22 +286,58 @@ def _rows(wanted: list[str]) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
     Sorted, the index and table pages are read in order instead of at random. Returns
     (postcode → its one row, postcode → its rows when several sources have it).
     """
-    sql = _select_sql(connection.vendor)
     single: dict[str, tuple] = {}
     multi: dict[str, list[tuple]] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start : start + CHUNK]
-            cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
-            for row in cursor.fetchall():
-                pc = row[0]
-                if pc in multi:
-                    multi[pc].append(row)
-                elif pc in single:
-                    multi[pc] = [single.pop(pc), row]
-                else:
-                    single[pc] = row
+    chunks = [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
+    batches = _pipelined(chunks) if connection.vendor == "postgresql" else _one_by_one(chunks)
+    first = itemgetter(0)
+    for rows in batches:
+        before = len(single)
+        single.update(zip(map(first, rows), rows, strict=True))
+        if len(single) - before == len(rows):
+            continue
+        # Some postcode came from several sources (chunks never share a postcode).
+        groups: dict[str, list[tuple]] = {}
+        for row in rows:
+            groups.setdefault(row[0], []).append(row)
+        for pc, group in groups.items():
+            if len(group) > 1:
+                del single[pc]
+                multi[pc] = group
     return single, multi
+
+
+def _one_by_one(chunks: list[list[str]]) -> Iterator[list[tuple]]:
+    sql = _select_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        for chunk in chunks:
+            if connection.vendor == "postgresql":
+                cursor.execute(sql, [",".join(chunk)])
+            else:
+                cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+            yield cursor.fetchall()
+
+
+def _pipelined(chunks: list[list[str]]) -> Iterator[list[tuple]]:
+    """PostgreSQL: send every chunk's query at once (psycopg's pipeline mode), then read the
+    answers in order, so the server looks up the next chunks while Python handles this one."""
+    sql = _select_sql(connection.vendor)
+    if len(chunks) < 2:
+        yield from _one_by_one(chunks)
+        return
+    connection.ensure_connection()
+    cursors = []
+    try:
+        with connection.connection.pipeline():
+            for chunk in chunks:
+                cursor = connection.cursor()
+                cursors.append(cursor)
+                cursor.execute(sql, [",".join(chunk)])
+            for cursor in cursors:
+                yield cursor.fetchall()
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def _parse_key(key: str) -> tuple:

@@ -1,15 +1,22 @@
 """Reading the "one row per small area, rank/decile/score per domain" tables.
 
 Used by the IoD2025 converted file, WIMD 2019 and SIMD 2020 (columns `<Domain>_decile`,
-`<Domain>_rank`, `<Domain>_score`, with `IMD_` for the overall index).
+`<Domain>_rank`, `<Domain>_score`, with `IMD_` for the overall index). `DomainTableImporter`
+is the whole importer of a national index published as one such table (WIMD 2019,
+SIMD 2020): a subclass only names its source, index, code column and code prefixes.
 """
 
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
-from vcsehub.geography.importers._csv import CsvTable, DataError, to_float, to_int
-from vcsehub.geography.importers.records import domain_key
+from vcsehub.geography.importers._csv import CsvTable, DataError, open_tables, to_float, to_int
+from vcsehub.geography.importers.records import domain_key, write_deprivation
+from vcsehub.geography.models import Deprivation, DeprivationIndex
+from vcsehub.sources.fetch import FetchedFile
+from vcsehub.sources.importer import Importer
+from vcsehub.sources.models import ImportRun
 
 SUFFIX = re.compile(r"^(?P<domain>.+)_(?P<measure>decile|rank|score)$", re.I)
 
@@ -67,3 +74,31 @@ def read_domain_table(
                 record["domains"].setdefault(key, {})[measure] = value
         records[code] = record
     return read, rejected
+
+
+class DomainTableImporter(Importer):
+    """Loads one national index from its domain table, replacing this source's rows."""
+
+    index: ClassVar[DeprivationIndex]
+    code_column: ClassVar[str]
+    code_prefixes: ClassVar[tuple[str, ...]]
+    expected: ClassVar[str]
+
+    def current_row_count(self) -> int:
+        return Deprivation.objects.filter(source_id=self.source_id).count()
+
+    def load(self, files: list[FetchedFile], run: ImportRun) -> int:
+        records: dict[str, dict] = {}
+        for fetched in files:
+            with open_tables(fetched) as tables:
+                for table in tables:
+                    read, rejected = read_domain_table(
+                        table,
+                        code_column=self.code_column,
+                        code_prefixes=self.code_prefixes,
+                        records=records,
+                        expected=self.expected,
+                    )
+                    run.rows_read += read
+                    run.rows_rejected += rejected
+        return write_deprivation(index=self.index, records=records, source_id=self.source_id)

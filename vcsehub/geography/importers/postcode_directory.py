@@ -110,6 +110,13 @@ class PostcodeDirectoryImporter(Importer):
     def current_row_count(self) -> int:
         return Postcode.objects.filter(source_id=self.source_id).count()
 
+    def run(self) -> ImportRun:
+        run = super().run()
+        if run.status == ImportRun.Status.SUCCEEDED:
+            # After the import's transaction has committed, so it stays all-or-nothing.
+            bulk.settle(Postcode)
+        return run
+
     def load(self, files: list[FetchedFile], run: ImportRun) -> int:
         bulk.delete_source(Postcode, self.source_id)
         self.progress.start(f"Loading {self.source.title}")
