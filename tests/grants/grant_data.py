@@ -1,9 +1,12 @@
-"""Real grants with real geography, loaded once per test module (for placing, pages, API).
+"""Real grants with real geography (for placing, pages, API).
 
-`load_grants_world` imports the geography the postcode lookup needs (area codes, LSOA
-lookup, IoD2019/2025, Census 2021 population, NSPL TF/HR, Birmingham's derived postcodes)
-and four funders' real files. The data is committed so every test of the module sees it,
-and removed at the end of the module so other modules start from empty tables.
+The geography the postcode lookup needs (area codes, LSOA lookup, IoD2019/2025, Census
+2021 population, NSPL TF/HR, Birmingham's derived postcodes) is loaded once for the whole
+tests/grants package by the `grants_geography` fixture (conftest.py): loading it is the
+slow part, above all on PostgreSQL. `load_grants_world` then imports four funders' real
+files for one test module. The data is committed so every test of the module sees it;
+the grants are removed at the end of the module, the geography at the end of the package,
+so other modules and packages start from empty tables.
 """
 
 from __future__ import annotations
@@ -48,11 +51,14 @@ def clear_grants() -> None:
     StandardDocument.objects.all().delete()
 
 
-def load_grants_world(data_dir: Path, *, files=tuple(FILES), geography: bool = True) -> None:
-    clear_grants()
+def load_geography(data_dir: Path) -> None:
     clear_geography()
-    if geography:
-        load_sources(POSTCODE_SOURCES, data_dir)
+    load_sources(POSTCODE_SOURCES, data_dir)
+
+
+def load_grants_world(data_dir: Path, *, files=tuple(FILES)) -> None:
+    """The funders' files (the geography must be loaded already: grants_geography)."""
+    clear_grants()
     run = standard_import(data_dir=data_dir)
     assert run.status == ImportRun.Status.SUCCEEDED, run.error
     for name in files:

@@ -8,19 +8,19 @@ from decimal import Decimal
 
 import pytest
 
-from tests.grants.grant_data import FILES, LLOYDS, POWER_TO_CHANGE, clear_world, load_grants_world
+from tests.grants.grant_data import FILES, LLOYDS, POWER_TO_CHANGE, clear_grants, load_grants_world
 from vcsehub.grants.models import Grant
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, shared_data_dir):
+def world(grants_geography, django_db_setup, django_db_blocker, shared_data_dir):
     with django_db_blocker.unblock():
         load_grants_world(shared_data_dir, files=("lloyds", "power-to-change"))
     yield shared_data_dir
     with django_db_blocker.unblock():
-        clear_world()
+        clear_grants()
 
 
 def test_funder_summary_years_match_the_json(world, client):

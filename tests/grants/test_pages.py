@@ -18,7 +18,7 @@ from tests.grants.grant_data import (
     FILES,
     LLOYDS,
     POWER_TO_CHANGE,
-    clear_world,
+    clear_grants,
     load_grants_world,
 )
 from vcsehub.grants.models import Grant
@@ -27,12 +27,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, shared_data_dir):
+def world(grants_geography, django_db_setup, django_db_blocker, shared_data_dir):
     with django_db_blocker.unblock():
         load_grants_world(shared_data_dir, files=("lloyds", "power-to-change", "ab-trust"))
     yield shared_data_dir
     with django_db_blocker.unblock():
-        clear_world()
+        clear_grants()
 
 
 def _csv(response) -> list[list[str]]:
@@ -200,3 +200,15 @@ def test_cold_spots_rank_most_deprived_least_funded_first(world, client):
     )
     wards = _csv(client.get(reverse("grants:coldspots_csv"), {"level": "ward"}))
     assert len(wards) > 50
+
+
+def test_quartiles_read_by_rank_in_the_database_match_all_amounts_in_python(world):
+    from vcsehub.analytics import grant_figures as gf
+    from vcsehub.analytics.grants import money_stats
+
+    for org_ids in ([LLOYDS], [POWER_TO_CHANGE], [LLOYDS, POWER_TO_CHANGE, AB_TRUST]):
+        grants = Grant.objects.filter(funder_org_id__in=org_ids)
+        expected = money_stats(
+            list(grants.filter(currency="GBP").values_list("amount_awarded", flat=True))
+        )
+        assert gf.grants_figures(grants).stats == expected

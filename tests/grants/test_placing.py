@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from tests.grants.grant_data import clear_world, load_grants_world
+from tests.grants.grant_data import clear_grants, load_grants_world
 from vcsehub.geography.models import Area, AreaType, Deprivation
 from vcsehub.grants.models import Grant
 from vcsehub.grants.placing import PlaceMethod, grants_place
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, shared_data_dir):
+def world(grants_geography, django_db_setup, django_db_blocker, shared_data_dir):
     with django_db_blocker.unblock():
         load_grants_world(shared_data_dir, files=("lloyds", "power-to-change", "alw"))
         run = grant_file_import(
@@ -31,7 +31,7 @@ def world(django_db_setup, django_db_blocker, shared_data_dir):
         assert run.status == ImportRun.Status.SUCCEEDED, run.error
     yield shared_data_dir
     with django_db_blocker.unblock():
-        clear_world()
+        clear_grants()
 
 
 def _methods(dataset: str) -> Counter:

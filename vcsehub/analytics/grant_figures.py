@@ -140,11 +140,12 @@ def grants_table(
 
 def grants_figures(grants: QuerySet[Grant], *, tables: tuple[str, ...] = ()) -> GrantsFigures:
     scan = sel.grants_scan(grants=grants, by=tables)
+    scan.gbp_amounts.prefetch(calc.stats_ranks(len(scan.gbp_amounts)))
     figures = GrantsFigures(
         grants=grants,
         count=sum(t.grants for t in scan.totals),
         totals=scan.totals,
-        stats=calc.money_stats(scan.gbp_amounts),
+        stats=calc.money_stats_sorted(scan.gbp_amounts, total=scan.gbp_amounts.total),
         first_date=scan.first_date,
         last_date=scan.last_date,
         no_date=scan.no_date,

@@ -157,14 +157,31 @@ def _quantile(values: Sequence[Decimal], fraction: Decimal) -> Decimal:
 def money_stats(amounts: Sequence[Decimal]) -> MoneyStats:
     """Count, total, median, quartiles and range of amounts in one currency."""
     values = sorted(amounts)
-    if not values:
+    return money_stats_sorted(values, total=sum(values, Decimal(0)))
+
+
+def stats_ranks(count: int) -> set[int]:
+    """The 0-based ranks money_stats_sorted reads from `count` sorted amounts."""
+    if count <= 0:
+        return set()
+    ranks = {0, count - 1}
+    for fraction in (Decimal("0.25"), Decimal("0.5"), Decimal("0.75")):
+        low = int((count - 1) * fraction)
+        ranks |= {low, min(low + 1, count - 1)}
+    return ranks
+
+
+def money_stats_sorted(values: Sequence[Decimal], *, total: Decimal | None) -> MoneyStats:
+    """money_stats of amounts already in ascending order (a list, or ranks read one by one
+    from the database: only the handful of ranks the quantiles need are read)."""
+    if not len(values):
         return MoneyStats(0, None, None, None, None, None, None)
     return MoneyStats(
         grants=len(values),
-        total=sum(values, Decimal(0)),
+        total=total,
         median=_quantile(values, Decimal("0.5")),
         smallest=values[0],
-        largest=values[-1],
+        largest=values[len(values) - 1],
         lower_quartile=_quantile(values, Decimal("0.25")),
         upper_quartile=_quantile(values, Decimal("0.75")),
     )
@@ -306,7 +323,8 @@ def coldspots_rank(areas: Iterable[AreaNeed]) -> list[AreaNeed]:
         a.need_rank, a.funding_rank = need[a.code], funding[a.code]
         a.gap_score = a.need_rank + a.funding_rank
     rankable.sort(key=lambda a: (a.gap_score, a.need_rank, a.name))
-    rest = sorted((a for a in areas if a not in rankable), key=lambda a: a.name)
+    ranked = {id(a) for a in rankable}  # by identity: comparing dataclasses field by field is slow
+    rest = sorted((a for a in areas if id(a) not in ranked), key=lambda a: a.name)
     return rankable + rest
 
 

@@ -219,6 +219,8 @@ def funder_summary(request, org_id: str):
         {
             "org_id": found.funder.org_id,
             "name": found.funder.name,
+            "register_org_id": found.funder.register_org_id,
+            "register_note": found.funder.register_note,
             "grants": f.count,
             "totals_by_currency": _totals(f.totals),
             "first_award": f.first_date,

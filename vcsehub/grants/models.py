@@ -54,6 +54,13 @@ class Funder(models.Model):
 
     org_id = models.CharField(max_length=200, unique=True)
     name = models.CharField(max_length=500)
+    # Filled by vcsehub.grants.placing (migration 0003), like the recipients' links.
+    register_org_id = models.CharField(
+        max_length=40, blank=True, help_text="the register record the funder was linked to"
+    )
+    register_note = models.CharField(
+        max_length=300, blank=True, help_text="how it was linked, or why not, in plain words"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -148,6 +155,11 @@ class Grant(models.Model):
             models.Index(fields=["award_date"]),
             models.Index(fields=["place_lad"], name="grant_place_lad"),
             models.Index(fields=["place_ward"], name="grant_place_ward"),
+            # Funder pages (migration 0003): amounts by rank for the median, and the files.
+            models.Index(
+                fields=["funder_org_id", "currency", "amount_awarded"], name="grant_funder_amount"
+            ),
+            models.Index(fields=["funder_org_id", "dataset"], name="grant_funder_dataset"),
         ]
 
     def __str__(self) -> str:

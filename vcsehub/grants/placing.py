@@ -1,4 +1,4 @@
-"""Place each grant on the map, and link its recipient to the charity registers.
+"""Place each grant on the map, and link its recipient and funder to the charity registers.
 
 A grant is placed by the best location available, in this order:
 
@@ -20,7 +20,9 @@ is the ward holding most of its postcodes (derived, as on the area pages). A war
 local authority gives no decile. Every grant records the method and, in plain words, why.
 
 Recipients are linked to the registers here too (the register record's org-id and its
-income band), so pages can show grants by recipient size; "not known" stays blank.
+income band), so pages can show grants by recipient size; "not known" stays blank. So are
+funders (Funder.register_org_id, with a note saying how, or why not), so a funder page
+links to the funder's register page.
 Run again (`vcsehub grants_place`) whenever postcodes, areas or registers are re-imported.
 """
 
@@ -38,7 +40,7 @@ from vcsehub.geography.lookup import postcodes_lookup
 from vcsehub.geography.models import Area, AreaType, Deprivation, DeprivationIndex, LsoaLookup
 from vcsehub.geography.models import Postcode as PostcodeRow
 from vcsehub.grants import normalise
-from vcsehub.grants.models import Grant
+from vcsehub.grants.models import Funder, Grant
 
 CHUNK = 500  # codes per IN (...) query
 READ_CHUNK = 5000
@@ -119,6 +121,7 @@ class PlacementSummary:
     with_imd2019: int = 0
     with_imd2025: int = 0
     linked_to_register: int = 0
+    funders_linked: int = 0
     registers_loaded: bool = False
 
     def lines(self) -> list[str]:
@@ -133,6 +136,7 @@ class PlacementSummary:
         )
         if self.registers_loaded:
             out.append(f"  recipients linked to a charity register: {self.linked_to_register:,}")
+            out.append(f"  funders linked to a charity register: {self.funders_linked:,}")
         else:
             out.append("  charity registers: not loaded, so no recipient was linked")
         return out
@@ -272,6 +276,16 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
 
 
 # -- the charity registers (read-only, when the charities app is installed) -----------------
+#
+# A grant's funder and recipient org-ids are linked to a register record (vcsehub.charities)
+# when the record's own org-id matches, when the org-id is one the registers' OrgIdLink table
+# says is the same body (e.g. GB-SC-… of a charity on both registers), or when it is a
+# GB-COH company number that a register record gives as its company number. Common slips
+# are repaired first (register_candidates). Identifiers that are not register numbers
+# (360G-… made by the publisher, or a bare name) stay unlinked, and the note says so.
+
+REGISTER_PREFIXES = ("GB-CHC", "GB-SC", "GB-NIC", "GB-COH")
+_SC_LETTER_O = re.compile(r"^GB-SC-SCO(\d{4,5})$")  # "SCO12345": a letter O for the zero
 
 
 @dataclass(frozen=True)
@@ -279,12 +293,27 @@ class RegisterRecord:
     org_id: str
     postcode: str
     income_band: str
+    how: str = ""  # how the org-id asked for led to this record, in plain words
 
 
 def registers_loaded() -> bool:
     if not apps.is_installed("vcsehub.charities"):
         return False
     return apps.get_model("charities", "Charity").objects.exists()
+
+
+def register_candidates(org_id: str) -> list[str]:
+    """The org-ids a register could hold this (normalised) org-id under, best first.
+
+    Repairs a slip seen in real files: Scottish numbers written with a letter O,
+    'GB-SC-SCO08158' for GB-SC-SC008158 (The Baring Foundation's file).
+    """
+    if not org_id:
+        return []
+    found = [org_id]
+    if match := _SC_LETTER_O.match(org_id):
+        found.append(f"GB-SC-SC{match.group(1).zfill(6)}")
+    return found
 
 
 def _register_records(org_ids: set[str]) -> dict[str, RegisterRecord]:
@@ -294,23 +323,103 @@ def _register_records(org_ids: set[str]) -> dict[str, RegisterRecord]:
     charity_model = apps.get_model("charities", "Charity")
     link_model = apps.get_model("charities", "OrgIdLink")
     aliases: dict[str, str] = {o: o for o in org_ids}
+    reasons: dict[str, str] = {}
     for chunk in _chunks(org_ids):
-        for a, b in link_model.objects.filter(
+        for a, b, reason in link_model.objects.filter(
             models.Q(org_id_a__in=chunk) | models.Q(org_id_b__in=chunk)
-        ).values_list("org_id_a", "org_id_b"):
+        ).values_list("org_id_a", "org_id_b", "reason"):
             if a in org_ids and b not in aliases:
-                aliases[b] = a
+                aliases[b], reasons[b] = a, reason
             if b in org_ids and a not in aliases:
-                aliases[a] = b
+                aliases[a], reasons[a] = b, reason
     found: dict[str, RegisterRecord] = {}
     for chunk in _chunks(aliases):
         for org_id, postcode, band in charity_model.objects.filter(org_id__in=chunk).values_list(
             "org_id", "postcode", "income_band"
         ):
-            record = RegisterRecord(org_id, postcode or "", band or "")
-            found.setdefault(aliases[org_id], record)
-            found.setdefault(org_id, record)
+            asked = aliases[org_id]
+            how = "" if asked == org_id else f"the registers link {asked} to it ({reasons[org_id]})"
+            found.setdefault(asked, RegisterRecord(org_id, postcode or "", band or "", how))
+            found.setdefault(org_id, RegisterRecord(org_id, postcode or "", band or ""))
+    companies = {
+        o.removeprefix("GB-COH-"): o for o in org_ids if o.startswith("GB-COH-") and o not in found
+    }
+    for chunk in _chunks(companies):
+        for org_id, number, postcode, band in (
+            charity_model.objects.filter(company_number__in=chunk)
+            .order_by("org_id")
+            .values_list("org_id", "company_number", "postcode", "income_band")
+        ):
+            how = f"its company number {number} is on this register record"
+            found.setdefault(
+                companies[number], RegisterRecord(org_id, postcode or "", band or "", how)
+            )
     return found
+
+
+def register_record_for(
+    candidates: Iterable[str], records: dict[str, RegisterRecord]
+) -> RegisterRecord | None:
+    for candidate in candidates:
+        for repaired in register_candidates(candidate):
+            if repaired in records:
+                record = records[repaired]
+                if repaired != candidate and not record.how:
+                    how = f"{candidate} read as {repaired} (a letter O written for a zero)"
+                    record = RegisterRecord(record.org_id, record.postcode, record.income_band, how)
+                return record
+    return None
+
+
+def register_link_note(org_id: str, record: RegisterRecord | None, *, loaded: bool) -> str:
+    """Why an org-id is (or is not) linked to a register record, in plain words."""
+    if record is not None:
+        if record.org_id == org_id:
+            return f"Linked to the charity register record {record.org_id}."
+        return f"Linked to the charity register record {record.org_id}: {record.how}."
+    if not org_id:
+        return "Not linked: the file gives no identifier."
+    prefix = normalise.org_id_prefix(org_id).upper()
+    if prefix == "360G":
+        return (
+            f"Not linked: {org_id} is an identifier the publisher made up (360G-), "
+            "not a charity or company number."
+        )
+    if prefix in REGISTER_PREFIXES:
+        if not loaded:
+            return "Not linked: the charity registers are not loaded."
+        return f"Not linked: no record in the charity registers loaded has the identifier {org_id}."
+    if prefix:
+        return f"Not linked: {prefix} identifiers are not from the UK charity registers."
+    return (
+        f"Not linked: {org_id} is not an identifier from a register "
+        "(it has no list prefix such as GB-CHC-)."
+    )
+
+
+def funders_link(*, org_ids: Iterable[str] | None = None) -> int:
+    """Link funders (all, or those with these org-ids) to the charity registers.
+
+    Records the register record (Funder.register_org_id) and, in plain words, how it was
+    found or why none was (Funder.register_note). Returns how many funders were linked.
+    """
+    funders = Funder.objects.all()
+    if org_ids is not None:
+        funders = funders.filter(org_id__in=list(org_ids))
+    rows = list(funders.values_list("id", "org_id"))
+    loaded = registers_loaded()
+    records = _register_records({c for _pk, o in rows for c in register_candidates(o)})
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, org_id in rows:
+        record = register_record_for([org_id], records)
+        note = register_link_note(org_id, record, loaded=loaded)
+        groups[(record.org_id if record else "", note[:300])].append(pk)
+    for (register_org_id, note), ids in groups.items():
+        for start in range(0, len(ids), UPDATE_CHUNK):
+            Funder.objects.filter(id__in=ids[start : start + UPDATE_CHUNK]).update(
+                register_org_id=register_org_id, register_note=note
+            )
+    return sum(len(ids) for (linked, _note), ids in groups.items() if linked)
 
 
 # -- placing ---------------------------------------------------------------------------------
@@ -397,6 +506,9 @@ def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSu
                 batch = []
         if batch:
             _place_rows(batch, summary, groups, lookups)
+        summary.funders_linked = funders_link(
+            org_ids=set(grants.order_by().values_list("funder_org_id", flat=True).distinct())
+        )
         for values, ids in groups.items():
             update = dict(zip(PLACE_FIELDS, values, strict=True))
             if update["place_postcode"] == FROM_RECIPIENT:
@@ -423,9 +535,8 @@ def _place_rows(
             name = (loc.get("name") or "").strip()
             if name and LSOA_NAME.match(name):
                 names.add(name)
-        if org_id:
-            org_ids.add(org_id)
-        org_ids.update(others or ())
+        for candidate in (org_id, *(others or ())):
+            org_ids.update(register_candidates(candidate))
     areas = _Areas(codes, names)
     registers = _register_records(org_ids)
 
@@ -438,10 +549,7 @@ def _place_rows(
             ben_postcode = ""  # a postcode could identify a person: never used for individuals
         record = None
         if kind == "organisation":
-            for candidate in (org_id, *(others or ())):
-                if candidate and candidate in registers:
-                    record = registers[candidate]
-                    break
+            record = register_record_for((org_id, *(others or ())), registers)
         if area is None:
             for pc in (ben_postcode, postcode if kind == "organisation" else ""):
                 if pc:

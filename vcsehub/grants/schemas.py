@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PlaceOut(Schema):
@@ -98,6 +98,10 @@ class StatsOut(Schema):
 class FunderSummaryOut(Schema):
     org_id: str
     name: str
+    register_org_id: str = Field(
+        "", description="the charity register record the funder is linked to; empty if none"
+    )
+    register_note: str = Field("", description="how it was linked, or why not")
     grants: int
     totals_by_currency: list[CurrencyTotalOut]
     first_award: date | None

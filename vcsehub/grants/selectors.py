@@ -7,8 +7,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf, RowNumber, Substr
 
 from vcsehub.geography.models import Area, AreaType
 from vcsehub.grants.models import (
@@ -240,6 +254,19 @@ def funder_get(*, org_id: str) -> Funder | None:
     return Funder.objects.filter(org_id=org_id).first()
 
 
+def funder_for_organisation(*, org_id: str) -> Funder | None:
+    """The funder that is this organisation: by its own org-id, or the register record it
+    was linked to (so a charity's register page finds the grants it made)."""
+    org_id = (org_id or "").strip()
+    if not org_id:
+        return None
+    return (
+        Funder.objects.filter(Q(org_id=org_id) | Q(register_org_id=org_id))
+        .order_by("org_id")
+        .first()
+    )
+
+
 def funder_grants(*, org_id: str) -> QuerySet[Grant]:
     return Grant.objects.filter(funder_org_id=org_id)
 
@@ -439,11 +466,11 @@ def lads_with_grants() -> list[tuple[str, str, int]]:
 
 @dataclass
 class GrantsScan:
-    """One pass over a set of grants: grouped rows for several groupings, and the basics."""
+    """Grouped rows for several groupings of a set of grants, and the basics."""
 
     groups: dict[str, list[GroupRow]]
     totals: list[CurrencyTotal]
-    gbp_amounts: list[Decimal]
+    gbp_amounts: AmountRanks
     first_date: Any
     last_date: Any
     no_date: int
@@ -461,85 +488,145 @@ SCAN_COLUMNS = {
 }
 
 
-def grants_scan(*, grants: QuerySet[Grant], by: Iterable[str]) -> GrantsScan:
-    """Read the grants once (only the columns needed) and group them in memory.
+def _award_year():
+    """The award year as a number, computed by the database itself.
 
-    For pages about one funder or a few: one query instead of one per table, which keeps
-    a 10,000-grant funder page well under a third of a second.
+    Django's ExtractYear calls back into Python for every row on SQLite (a tenth of a
+    second for 10,000 grants); SQLite keeps dates as 'YYYY-MM-DD' text, so the first four
+    characters are the year. PostgreSQL extracts it natively.
+    """
+    if connection.vendor == "sqlite":
+        return Cast(Substr("award_date", 1, 4), IntegerField())
+    return ExtractYear("award_date")
+
+
+def _programme_key():
+    """The first programme's title, else its code, else NULL (as grants_by_programme)."""
+    return Coalesce(
+        NullIf(KT("programmes__0__title"), Value("")),
+        NullIf(KT("programmes__0__code"), Value("")),
+        output_field=TextField(),
+    )
+
+
+def grants_scan(*, grants: QuerySet[Grant], by: Iterable[str]) -> GrantsScan:
+    """Add the grants up in the database: one GROUP BY over the whole combination of keys.
+
+    Most groupings have few keys, so their combinations are few (hundreds for a funder
+    with 10,000 grants); each grouping is then read off the combinations. The recipient
+    grouping has thousands of keys, so it has its own GROUP BY. Amount quantiles are read
+    by rank (see AmountRanks), never by loading every amount.
     """
     wanted = [b for b in by if b in SCAN_COLUMNS or b in ("year", "programme")]
-    columns = ["currency", "amount_awarded", "award_date"]
-    columns += [SCAN_COLUMNS[b] for b in wanted if b in SCAN_COLUMNS]
-    if "programme" in wanted:
-        columns.append("programmes")
-    index = {c: i for i, c in enumerate(columns)}
-    # Rows are first added up by their whole combination of keys (few combinations for
-    # most groupings), then each grouping is read off the combinations. The recipient
-    # grouping has thousands of keys, so it is added up on its own.
     combined_by = [b for b in wanted if b != "recipient"]
-    positions = [
-        None if b in ("year", "programme") else index[SCAN_COLUMNS[b]] for b in combined_by
-    ]
-    programme_at = index.get("programmes")
-    recipient_at = index.get("recipient_org_id") if "recipient" in wanted else None
-    combos: dict[tuple, list] = {}
-    recipients: dict[tuple, list] = {}
+    annotations: dict[str, Any] = {}
+    columns: list[str] = []
+    for b in combined_by:
+        if b == "year":
+            annotations["scan_year"] = _award_year()
+            columns.append("scan_year")
+        elif b == "programme":
+            annotations["scan_programme"] = _programme_key()
+            columns.append("scan_programme")
+        else:
+            columns.append(SCAN_COLUMNS[b])
+    rows = (
+        grants.order_by()
+        .annotate(**annotations)
+        .values(*columns, "currency")
+        .annotate(
+            scan_n=Count("id"),
+            scan_total=Sum("amount_awarded"),
+            scan_first=Min("award_date"),
+            scan_last=Max("award_date"),
+            scan_dated=Count("award_date"),
+        )
+        .values_list(
+            *columns, "currency", "scan_n", "scan_total", "scan_first", "scan_last", "scan_dated"
+        )
+    )
+    width = len(columns)
+    counts: dict[str, dict[tuple, list]] = {b: {} for b in wanted}
     totals: dict[str, list] = {}
-    amounts: list[Decimal] = []
     first = last = None
     no_date = 0
-    for row in grants.order_by().values_list(*columns).iterator(chunk_size=5000):
-        currency, amount, award_date = row[0], row[1], row[2]
-        if currency == "GBP":
-            amounts.append(amount)
-        if award_date is None:
-            no_date += 1
-        else:
-            if first is None or award_date < first:
-                first = award_date
-            if last is None or award_date > last:
-                last = award_date
-        keys = []
-        for b, at in zip(combined_by, positions, strict=True):
-            if at is not None:
-                keys.append(row[at])
-            elif b == "year":
-                keys.append(award_date.year if award_date else None)
-            else:
-                programmes = row[programme_at]
-                top = programmes[0] if programmes and isinstance(programmes[0], dict) else {}
-                keys.append(top.get("title") or top.get("code") or None)
-        keys.append(currency)
-        entry = combos.get(tuple(keys))
-        if entry is None:
-            entry = combos[tuple(keys)] = [0, Decimal(0)]
-        entry[0] += 1
-        entry[1] += amount
-        if recipient_at is not None:
-            entry = recipients.setdefault((row[recipient_at], currency), [0, Decimal(0)])
-            entry[0] += 1
-            entry[1] += amount
-    counts: dict[str, dict[tuple, list]] = {b: {} for b in wanted}
-    for keys, (n, total) in combos.items():
-        currency = keys[-1]
+    for row in rows:
+        currency, n, total, row_first, row_last, dated = row[width:]
+        no_date += n - dated
+        if row_first is not None and (first is None or row_first < first):
+            first = row_first
+        if row_last is not None and (last is None or row_last > last):
+            last = row_last
         entry = totals.setdefault(currency, [0, Decimal(0)])
         entry[0] += n
         entry[1] += total
         for i, b in enumerate(combined_by):
-            group = counts[b].setdefault((keys[i], currency), [0, Decimal(0)])
+            group = counts[b].setdefault((row[i], currency), [0, Decimal(0)])
             group[0] += n
             group[1] += total
-    if recipient_at is not None:
-        counts["recipient"] = recipients
-    amounts.sort()
+    if "recipient" in wanted:
+        counts["recipient"] = {
+            (key, currency): [n, total]
+            for key, currency, n, total in grants.order_by()
+            .values("recipient_org_id", "currency")
+            .annotate(scan_n=Count("id"), scan_total=Sum("amount_awarded"))
+            .values_list("recipient_org_id", "currency", "scan_n", "scan_total")
+        }
+    gbp = totals.get("GBP")
     return GrantsScan(
         groups={
             b: [GroupRow(k[0], k[1], v[0], v[1]) for k, v in found.items()]
             for b, found in counts.items()
         },
         totals=[CurrencyTotal(c, v[0], v[1]) for c, v in sorted(totals.items())],
-        gbp_amounts=amounts,
+        gbp_amounts=AmountRanks(
+            grants=grants, currency="GBP", count=gbp[0] if gbp else 0, total=gbp[1] if gbp else None
+        ),
         first_date=first,
         last_date=last,
         no_date=no_date,
     )
+
+
+class AmountRanks:
+    """The amounts of a set of grants in one currency, read one rank at a time.
+
+    `ranks[i]` is the i-th smallest amount (0-based), read with ORDER BY … OFFSET i: the
+    index on (funder_org_id, currency, amount_awarded) makes that a short index walk for
+    one funder, so a median of 10,000 grants needs no 10,000 rows in Python.
+    """
+
+    def __init__(
+        self, *, grants: QuerySet[Grant], currency: str, count: int, total: Decimal | None
+    ) -> None:
+        self._ordered = (
+            grants.filter(currency=currency)
+            .order_by("amount_awarded")
+            .values_list("amount_awarded", flat=True)
+        )
+        self.count = count
+        self.total = total
+        self._cache: dict[int, Decimal] = {}
+
+    def __len__(self) -> int:
+        return self.count
+
+    def prefetch(self, ranks: Iterable[int]) -> None:
+        """Read several ranks in one query (one sort), numbering the amounts in order."""
+        wanted = sorted({r for r in ranks if 0 <= r < self.count} - set(self._cache))
+        if not wanted:
+            return
+        numbered = self._ordered.annotate(
+            amount_rank=Window(RowNumber(), order_by=F("amount_awarded").asc())
+        ).filter(amount_rank__in=[r + 1 for r in wanted])
+        for rank, amount in numbered.values_list("amount_rank", "amount_awarded"):
+            self._cache[rank - 1] = amount
+
+    def __getitem__(self, rank: int) -> Decimal:
+        if rank < 0:
+            rank += self.count
+        if not 0 <= rank < self.count:
+            raise IndexError(rank)
+        if rank not in self._cache:
+            self._cache[rank] = self._ordered[rank]
+        return self._cache[rank]

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from vcsehub.analytics import grant_figures as gf
@@ -97,6 +98,16 @@ def index(request):
 # -- a funder ------------------------------------------------------------------------------
 
 
+def _register_url(org_id: str) -> str:
+    """The charity register page of a linked org-id ("" when none, or no charity pages)."""
+    if not org_id:
+        return ""
+    try:
+        return reverse("charities:organisation", args=[org_id])
+    except NoReverseMatch:
+        return ""
+
+
 def _funder_or_404(org_id: str) -> gf.FunderFigures:
     found = gf.funder_figures(org_id=org_id)
     if found is None:
@@ -120,6 +131,7 @@ def funder(request, org_id: str):
         "grants/funder.html",
         {
             "funder": found.funder,
+            "register_url": _register_url(found.funder.register_org_id),
             "figures": found.figures,
             "tables": tables,
             "sources": _sources(),
@@ -151,7 +163,13 @@ def recipient(request, org_id: str):
     return render(
         request,
         "grants/recipient.html",
-        {"org_id": org_id, "name": first.recipient_name, "sources": _sources()},
+        {
+            "org_id": org_id,
+            "name": first.recipient_name,
+            "register_org_id": first.recipient_register_org_id,
+            "register_url": _register_url(first.recipient_register_org_id),
+            "sources": _sources(),
+        },
     )
 
 

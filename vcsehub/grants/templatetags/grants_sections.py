@@ -20,6 +20,7 @@ from vcsehub.grants.purposes import LABELS, purpose_codes
 from vcsehub.grants.selectors import (
     CurrencyTotal,
     datasets_for_grants,
+    funder_for_organisation,
     grant_totals_by_currency,
     grants_for_recipient,
     purposes_of,
@@ -47,6 +48,7 @@ class RecipientSection:
     datasets: list
     data_date: object
     purposes: dict[int, dict[str, list[str]]]
+    funder: object = None  # the Funder this organisation is, when it makes grants too
 
 
 @register.simple_tag
@@ -66,6 +68,7 @@ def recipient_grants_data(org_id: str) -> RecipientSection:
         datasets=datasets,
         data_date=max(runs) if runs else None,
         purposes=purposes_of(grant_ids=[g.id for g in shown]),
+        funder=funder_for_organisation(org_id=org_id),
     )
 
 
