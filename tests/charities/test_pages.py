@@ -210,3 +210,32 @@ def test_unknown_organisation_is_404_and_lower_case_redirects(patch, client):
 def test_charities_is_in_the_menu(patch, client):
     html = client.get("/").content.decode()
     assert 'href="/charities/"' in html and ">Charities<" in html
+
+
+# -- grants received (the grants app's section, included by template) -------------------------
+
+
+def test_a_real_grant_recipient_shows_its_grants_on_its_page(patch, client):
+    """The Plaza Community Cinema (GB-CHC-1062570, in the CCEW sample) had a grant from
+    Lloyds Bank Foundation in the real 360Giving file; other charities show none."""
+    from tests.grants.grant_data import CC_BY, FILES, clear_grants
+    from vcsehub.grants.services import grant_file_import, standard_import
+
+    html = client.get("/charities/GB-CHC-1062570/").content.decode()
+    assert "No grants to this organisation are loaded." in html
+    try:
+        assert standard_import(data_dir=patch.data_dir).status == "succeeded"
+        relative, _ = FILES["lloyds"]
+        run = grant_file_import(
+            location=patch.data_dir / "360giving-grants" / relative, dataset="lloyds", licence=CC_BY
+        )
+        assert run.status == "succeeded", run.error
+        html = client.get("/charities/GB-CHC-1062570/").content.decode()
+        assert '<h2 id="grants-received-gb-chc-1062570">Grants received</h2>' in html
+        assert "1 grant to this organisation is loaded, £15,000 in pounds." in html
+        assert '<th scope="row">Grant to The Plaza Community Cinema</th>' in html
+        assert "17 Dec 2010" in html
+        other = client.get("/charities/GB-NIC-100002/").content.decode()
+        assert "No grants to this organisation are loaded." in other
+    finally:
+        clear_grants()

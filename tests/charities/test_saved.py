@@ -137,3 +137,91 @@ def test_saved_question_refreshes_when_the_data_refreshes(
     assert "CCEW 1 October 2023" in html and "7 September 2023" not in html
     rows = client.get(f"/charities/saved/{question.slug}.csv").content.decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(rows)))) == before - 5 + 1
+
+
+# -- "My saved questions" ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_user(db):
+    return User.objects.create_user("oona@example.org", "another long password 456")
+
+
+def test_my_saved_questions_needs_signing_in(patch, client):
+    response = client.get("/charities/saved/")
+    assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+
+
+def test_my_saved_questions_lists_title_definition_data_date_and_links(patch, client, user):
+    client.force_login(user)
+    html = client.get("/charities/saved/").content.decode()
+    assert "You have not saved any questions yet." in html
+    save(client, title="Cancer charities in Northern Ireland", kind="search", q="cancer",
+         register="ccni")  # fmt: skip
+    save(client, title="Charities in Birmingham", kind="area", code=BIRMINGHAM)
+    search_question = SavedQuestion.objects.get(kind="search")
+    area_question = SavedQuestion.objects.get(kind="area")
+    response = client.get("/charities/saved/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>My saved questions</h1>" in html
+    assert "Your saved questions (2), newest first" in html
+    assert html.index("Charities in Birmingham") < html.index("Cancer charities in Northern")
+    assert "Name, charity number or org-id matches “cancer”" in html
+    assert "Register: Northern Ireland" in html
+    assert "Charity profile of Birmingham (E08000025)" in html
+    ccni_date = patch_run_date("ccni")
+    assert f"CCNI {ccni_date}" in html
+    for question in (search_question, area_question):
+        assert f'href="/charities/saved/{question.slug}/"' in html
+        assert f'href="/charities/saved/{question.slug}.csv"' in html
+        assert f'action="/charities/saved/{question.slug}/delete/"' in html
+    # Linked from the search page and from a question's own page, for its owner.
+    assert 'href="/charities/saved/"' in client.get("/charities/").content.decode()
+    page = client.get(f"/charities/saved/{search_question.slug}/").content.decode()
+    assert 'href="/charities/saved/"' in page
+
+
+def patch_run_date(source_id: str) -> str:
+    from vcsehub.charities import api
+
+    when = api.register_data_dates()[source_id]
+    return f"{when.day} {when:%b %Y}"
+
+
+def test_a_user_can_delete_their_own_question(patch, client, user):
+    client.force_login(user)
+    save(client, title="Cancer charities", kind="search", q="cancer")
+    question = SavedQuestion.objects.get()
+    response = client.post(f"/charities/saved/{question.slug}/delete/")
+    assert response.status_code == 302 and response["Location"] == "/charities/saved/"
+    assert not SavedQuestion.objects.exists()
+    assert client.get(f"/charities/saved/{question.slug}/").status_code == 404
+    assert (
+        "You have not saved any questions yet." in client.get("/charities/saved/").content.decode()
+    )
+
+
+def test_delete_needs_post(patch, client, user):
+    client.force_login(user)
+    save(client, title="Cancer charities", kind="search", q="cancer")
+    question = SavedQuestion.objects.get()
+    assert client.get(f"/charities/saved/{question.slug}/delete/").status_code == 405
+    assert SavedQuestion.objects.filter(pk=question.pk).exists()
+
+
+def test_another_user_cannot_see_or_delete_my_questions(patch, client, user, other_user):
+    client.force_login(user)
+    save(client, title="Ian's cancer charities", kind="search", q="cancer")
+    question = SavedQuestion.objects.get()
+    client.force_login(other_user)
+    html = client.get("/charities/saved/").content.decode()
+    assert "Ian&#x27;s cancer charities" not in html and question.slug not in html
+    assert "You have not saved any questions yet." in html
+    assert client.post(f"/charities/saved/{question.slug}/delete/").status_code == 404
+    assert SavedQuestion.objects.filter(pk=question.pk).exists()
+    client.logout()
+    assert client.post(f"/charities/saved/{question.slug}/delete/").status_code == 302
+    assert SavedQuestion.objects.filter(pk=question.pk).exists()
+    client.force_login(user)
+    assert "Ian&#x27;s cancer charities" in client.get("/charities/saved/").content.decode()

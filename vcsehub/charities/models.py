@@ -86,6 +86,13 @@ class Charity(models.Model):
             models.Index(fields=["income_band"]),
             models.Index(fields=["postcode"]),
             models.Index(fields=["name"]),
+            # An area's active charities A to Z, a page at a time, without sorting them all.
+            models.Index(
+                fields=["lad_code", "status", "name", "org_id"], name="charity_lad_status_name"
+            ),
+            models.Index(
+                fields=["ward_code", "status", "name", "org_id"], name="charity_ward_status_name"
+            ),
         ]
 
     def __str__(self) -> str:

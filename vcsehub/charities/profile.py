@@ -14,13 +14,14 @@ Two groups of charities, never mixed:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from vcsehub.charities.models import AreaOfOperation, Charity, Classification, Kind, Status
+from vcsehub.charities.search_facets import data_version
 from vcsehub.geography import area_selectors
 from vcsehub.geography.models import Area, AreaType, DeprivationIndex
 from vcsehub.sources.selectors import import_runs_latest_success
@@ -40,6 +41,9 @@ DECILE_INDEX = DeprivationIndex.IMD2025
 POPULATION_EDITION = area_selectors.CENSUS_EDITION
 BASED = "based"
 WORKS = "works"
+CACHE_SIZE = 64  # areas whose counts are kept in memory
+_cache: dict[tuple, AreaProfileData] = {}
+_cache_lock = threading.Lock()
 
 
 @dataclass
@@ -91,9 +95,35 @@ class AreaProfileData:
 
 
 def area_profile_data(*, area: Area) -> AreaProfileData:
-    """Count a local authority's or ward's charities, and the place's residents."""
+    """Count a local authority's or ward's charities, and the place's residents.
+
+    The counts read every charity of the place (a hundred thousand in a big city on a full
+    register), so they are kept in memory until the data changes: the key is the data
+    version of the facet index (search_facets.data_version), which changes with every
+    import. Code that edits charities in place should call `area_profile_cache_clear()`.
+    """
     if area.type not in PROFILE_TYPES:
         raise ValueError("Charity profiles are made for local authorities and wards.")
+    version = data_version()
+    if version is None:
+        return _area_profile_data(area)
+    key = (area.pk, area.code, version)
+    found = _cache.get(key)
+    if found is None:
+        found = _area_profile_data(area)
+        with _cache_lock:
+            while len(_cache) >= CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = found
+    return found
+
+
+def area_profile_cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _area_profile_data(area: Area) -> AreaProfileData:
     works_code = area.code if area.type == AreaType.LAD else area.lad_code
     works_name = area.name
     if works_code != area.code:
@@ -142,11 +172,13 @@ def area_charities(*, area: Area, mode: str) -> QuerySet[Charity]:
 
 
 def area_organisations(
-    *, area: Area, mode: str, page: int = 1, page_size: int = 50
+    *, area: Area, mode: str, page: int = 1, page_size: int = 50, total: int | None = None
 ) -> tuple[list[Charity], int]:
-    """Active charities of one group, A to Z: one page of them and how many in all."""
+    """Active charities of one group, A to Z: one page of them and how many in all
+    (`total`, when the caller has counted them already)."""
     active = area_charities(area=area, mode=mode).filter(status=Status.REGISTERED)
-    total = active.count()
+    if total is None:
+        total = active.count()
     start = (max(1, page) - 1) * page_size
     return list(active.order_by("name", "org_id")[start : start + page_size]), total
 
@@ -188,25 +220,20 @@ def _group(key: str, charities: QuerySet[Charity], *, with_lsoas: bool) -> Group
         .distinct()
         .count()
     )
-    for year, n in (
-        charities.order_by()
-        .annotate(year=ExtractYear("date_registered"))
-        .values_list("year")
-        .annotate(n=Count("id"))
-    ):
-        if year is None:
+    # By day, added up by year here: SQLite works out a year in Python, row by row.
+    for day, n in charities.order_by().values_list("date_registered").annotate(n=Count("id")):
+        if day is None:
             counts.no_registration_date += n
         else:
-            counts.registered_by_year[year] = n
-    for year, n in (
+            counts.registered_by_year[day.year] = counts.registered_by_year.get(day.year, 0) + n
+    for day, n in (
         charities.filter(status=Status.REMOVED)
         .exclude(date_removed=None)
         .order_by()
-        .annotate(year=ExtractYear("date_removed"))
-        .values_list("year")
+        .values_list("date_removed")
         .annotate(n=Count("id"))
     ):
-        counts.removed_by_year[year] = n
+        counts.removed_by_year[day.year] = counts.removed_by_year.get(day.year, 0) + n
     if with_lsoas:
         counts.active_by_lsoa = dict(
             active.exclude(lsoa21="")
@@ -233,9 +260,10 @@ def not_placed_counts() -> NotPlaced:
     found.active_by_register = dict(
         active.values_list("register").annotate(n=Count("id")).values_list("register", "n")
     )
-    with_area = AreaOfOperation.objects.exclude(gss_code="").values("charity_id")
+    # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a large list row by row.
+    with_area = AreaOfOperation.objects.filter(charity_id=OuterRef("pk")).exclude(gss_code="")
     found.no_area_of_operation = dict(
-        active.exclude(id__in=with_area)
+        active.exclude(Exists(with_area))
         .values_list("register")
         .annotate(n=Count("id"))
         .values_list("register", "n")

@@ -104,4 +104,23 @@ def saved_question_get(*, slug: str) -> SavedQuestion | None:
 
 
 def saved_questions_of(*, owner) -> list[SavedQuestion]:
-    return list(SavedQuestion.objects.filter(owner=owner))
+    """The questions a user saved, newest first."""
+    return list(SavedQuestion.objects.filter(owner=owner).order_by("-created_at", "-id"))
+
+
+def saved_question_delete(*, owner, slug: str) -> bool:
+    """Delete one of the user's own questions. False if they have none with this address."""
+    deleted, _ = SavedQuestion.objects.filter(owner=owner, slug=slug).delete()
+    return bool(deleted)
+
+
+def saved_question_definition(question: SavedQuestion) -> list[str]:
+    """What a saved question asks, in words, one line each (without working it out)."""
+    if question.kind == SavedQuestion.Kind.SEARCH:
+        try:
+            return search_definition(search_params_clean(question.params))
+        except ValueError:
+            return ["A search whose filters no longer exist"]
+    code = str(question.params.get("code", ""))
+    area = Area.objects.filter(code=code).order_by("-year").first()
+    return [f"Charity profile of {area.name} ({code})" if area else f"Charity profile of {code}"]

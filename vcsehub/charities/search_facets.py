@@ -105,6 +105,19 @@ def facet_index() -> FacetIndex:
         return _current
 
 
+def data_version() -> tuple | None:
+    """A key that changes whenever the charity data is imported or written (see `_key`), for
+    caches of figures worked out from it; None when nothing should be cached: inside a
+    PostgreSQL transaction that has written rows, whose changes may yet be rolled back.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current_if_assigned()")
+            if cursor.fetchone()[0] is not None:
+                return None
+    return _key()
+
+
 def _key() -> tuple:
     charities = Charity._meta.db_table
     categories = Classification._meta.db_table

@@ -210,6 +210,12 @@ def register_rows_delete(*, register: str) -> None:
                 f"(SELECT id FROM {charity_table} WHERE register = %s)",
                 [register],
             )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"DELETE FROM charities_charity_tsv WHERE id IN "  # noqa: S608 - table names are ours
+                f"(SELECT id FROM {charity_table} WHERE register = %s)",
+                [register],
+            )
         for child in (FinancialYear, Classification, AreaOfOperation, LinkedCharity):
             cursor.execute(
                 f"DELETE FROM {child._meta.db_table} WHERE charity_id IN "  # noqa: S608
@@ -220,7 +226,26 @@ def register_rows_delete(*, register: str) -> None:
 
 
 def charity_search_index_refresh(*, register: str) -> None:
-    """Copy one register's names into the SQLite FTS5 table (PostgreSQL indexes by itself)."""
+    """Copy one register's names into the full-text table: SQLite's FTS5 table, or
+    PostgreSQL's narrow tsvector table (migrations 0002 and 0005)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM charities_charity_tsv WHERE id IN "
+                "(SELECT id FROM charities_charity WHERE register = %s)",
+                [register],
+            )
+            cursor.execute(
+                "INSERT INTO charities_charity_tsv (id, search_vector) "
+                "SELECT id, to_tsvector('simple'::regconfig, search_text) FROM charities_charity "
+                "WHERE register = %s",
+                [register],
+            )
+            # Move new entries out of the GIN index's pending list (which every search
+            # would otherwise read through), and give the planner fresh counts.
+            cursor.execute("SELECT gin_clean_pending_list('charities_charity_tsv_vector')")
+            cursor.execute("ANALYZE charities_charity_tsv")
+        return
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -301,6 +326,9 @@ def organisation_place_all(*, register: str | None = None) -> int:
         where, params = " WHERE register = %s", [register]
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {charity_table} SET {assignments}{where}", params)  # noqa: S608
+    from vcsehub.charities.profile import area_profile_cache_clear
+
+    area_profile_cache_clear()  # the places changed in place: counts kept in memory are old
     placed = Charity.objects.exclude(lad_code="")
     return (placed.filter(register=register) if register else placed).count()
 

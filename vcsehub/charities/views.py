@@ -25,7 +25,10 @@ from vcsehub.charities.forms import SaveQuestionForm, SearchForm
 from vcsehub.charities.models import Register, SavedQuestion
 from vcsehub.charities.saved import (
     saved_question_create,
+    saved_question_definition,
+    saved_question_delete,
     saved_question_get,
+    saved_questions_of,
     search_definition,
     search_params_clean,
 )
@@ -257,7 +260,11 @@ def area_profile_context(area, *, page: int = 1, mode: str = profile_reads.BASED
     data, figures = shape.area_profile_build(area)
     mode = mode if mode in (profile_reads.BASED, profile_reads.WORKS) else profile_reads.BASED
     organisations, total = profile_reads.area_organisations(
-        area=area, mode=mode, page=page, page_size=LIST_PAGE_SIZE
+        area=area,
+        mode=mode,
+        page=page,
+        page_size=LIST_PAGE_SIZE,
+        total=(data.based if mode == profile_reads.BASED else data.works).active,
     )
     pages = max(1, -(-total // LIST_PAGE_SIZE))
     return {
@@ -332,6 +339,44 @@ def saved_create(request):
         return redirect("charities:search")
     messages.success(request, "Your question is saved. Its address below stays the same.")
     return redirect("charities:saved", question.slug)
+
+
+@login_required
+@require_GET
+def saved_list(request):
+    """The signed-in user's saved questions (only their own)."""
+    data_dates = shape.register_data_dates()
+    questions = []
+    for question in saved_questions_of(owner=request.user):
+        register = question.params.get("register") if question.kind == "search" else None
+        questions.append(
+            {
+                "question": question,
+                "definition": saved_question_definition(question),
+                # A search of one register depends on that register's data only.
+                "data_dates": {
+                    source: when
+                    for source, when in data_dates.items()
+                    if not register or source == register
+                },
+            }
+        )
+    context = {
+        "questions": questions,
+        "data_dates": data_dates,
+        "sources": _sources(profile_reads.REGISTER_SOURCES),
+    }
+    return render(request, "charities/saved_list.html", context)
+
+
+@login_required
+@require_POST
+def saved_delete(request, slug: str):
+    if not saved_question_delete(owner=request.user, slug=slug):
+        # Someone else's question, or none: the same answer, so addresses cannot be probed.
+        raise Http404("You have no saved question with this address.")
+    messages.success(request, "The saved question is deleted. Its address no longer works.")
+    return redirect("charities:saved_list")
 
 
 def _saved_or_404(slug: str) -> SavedQuestion:
