@@ -49,7 +49,9 @@ class Variable:
 VARIABLES: dict[str, Variable] = {
     v.name: v
     for v in [
-        Variable("VCSEHUB_DEBUG", bool, False, "Show detailed error pages. Never on in production."),
+        Variable(
+            "VCSEHUB_DEBUG", bool, False, "Show detailed error pages. Never on in production."
+        ),
         Variable(
             "VCSEHUB_SECRET_KEY",
             str,
@@ -139,9 +141,14 @@ VARIABLES: dict[str, Variable] = {
             "VCSEHUB_MIN_DISPLAY_COUNT",
             int,
             5,
-            "Smallest number of people a shown figure may be about; smaller counts show as 'fewer than N'.",
+            "Smallest number of people a shown figure may be about; smaller counts show as 'fewer than N'. "
+            "It also holds across pages: a period's dashboard or the compare-periods page hides a "
+            "count, or shows the whole dataset instead, when setting it beside another page would "
+            "reveal a group smaller than this.",
         ),
-        Variable("VCSEHUB_ADMIN_EMAIL", str, "", "Email of the first administrator `vcsehub up` creates."),
+        Variable(
+            "VCSEHUB_ADMIN_EMAIL", str, "", "Email of the first administrator `vcsehub up` creates."
+        ),
         Variable(
             "VCSEHUB_ADMIN_PASSWORD",
             str,

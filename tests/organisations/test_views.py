@@ -39,6 +39,7 @@ def test_home_lists_my_organisations_with_my_role(cast):
     assert "Sparkbrook Food Bank" in text
     assert "Editor" in text
     assert "Other Trust" not in text
+    assert f'href="{reverse("charities:saved_list")}"' in text
 
 
 def test_home_says_when_i_have_no_organisation(cast):

@@ -15,7 +15,9 @@ class ImportRun(models.Model):
     source_id = models.CharField(max_length=64, db_index=True)
     locations = models.JSONField(default=list, help_text="URLs or paths read")
     files = models.JSONField(default=list, help_text="[{name, bytes, sha256}] of each file read")
-    sha256 = models.CharField(max_length=64, blank=True, help_text="of the file, or of the files' digests")
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="of the file, or of the files' digests"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -24,8 +26,12 @@ class ImportRun(models.Model):
     rows_rejected = models.BigIntegerField(default=0)
     error = models.TextField(blank=True, help_text="why it failed, in plain words")
     log = models.TextField(blank=True)
-    licence = models.CharField(max_length=200, blank=True, help_text="licence of this file, if it has its own")
-    data_date = models.DateField(null=True, blank=True, help_text="date the data describes, if known")
+    licence = models.CharField(
+        max_length=200, blank=True, help_text="licence of this file, if it has its own"
+    )
+    data_date = models.DateField(
+        null=True, blank=True, help_text="date the data describes, if known"
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -4,111 +4,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LsoaLookup',
+            name="LsoaLookup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lsoa11', models.CharField(db_index=True, max_length=9)),
-                ('lsoa21', models.CharField(db_index=True, max_length=9)),
-                ('lad22', models.CharField(max_length=9)),
-                ('source_id', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lsoa11", models.CharField(db_index=True, max_length=9)),
+                ("lsoa21", models.CharField(db_index=True, max_length=9)),
+                ("lad22", models.CharField(max_length=9)),
+                ("source_id", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('lsoa11', 'Small area (LSOA 2011)'), ('lsoa21', 'Small area (LSOA 2021)'), ('wlsoa11', 'Welsh small area (LSOA 2011)'), ('dz11', 'Scottish data zone (2011)'), ('ward', 'Ward'), ('lad', 'Local authority'), ('cauth', 'Combined authority'), ('rgn', 'Region'), ('ctry', 'Country')], max_length=8)),
-                ('code', models.CharField(max_length=9)),
-                ('year', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.CharField(max_length=200)),
-                ('lad_code', models.CharField(blank=True, db_index=True, max_length=9)),
-                ('cauth_code', models.CharField(blank=True, max_length=9)),
-                ('region_code', models.CharField(blank=True, max_length=9)),
-                ('country_code', models.CharField(blank=True, max_length=9)),
-                ('source_id', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("lsoa11", "Small area (LSOA 2011)"),
+                            ("lsoa21", "Small area (LSOA 2021)"),
+                            ("wlsoa11", "Welsh small area (LSOA 2011)"),
+                            ("dz11", "Scottish data zone (2011)"),
+                            ("ward", "Ward"),
+                            ("lad", "Local authority"),
+                            ("cauth", "Combined authority"),
+                            ("rgn", "Region"),
+                            ("ctry", "Country"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("code", models.CharField(max_length=9)),
+                ("year", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(max_length=200)),
+                ("lad_code", models.CharField(blank=True, db_index=True, max_length=9)),
+                ("cauth_code", models.CharField(blank=True, max_length=9)),
+                ("region_code", models.CharField(blank=True, max_length=9)),
+                ("country_code", models.CharField(blank=True, max_length=9)),
+                ("source_id", models.CharField(max_length=64)),
             ],
             options={
-                'indexes': [models.Index(fields=['code'], name='geography_a_code_5832b6_idx'), models.Index(fields=['name'], name='geography_a_name_b52439_idx')],
-                'constraints': [models.UniqueConstraint(fields=('type', 'code', 'year'), name='area_unique_type_code_year')],
+                "indexes": [
+                    models.Index(fields=["code"], name="geography_a_code_5832b6_idx"),
+                    models.Index(fields=["name"], name="geography_a_name_b52439_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("type", "code", "year"), name="area_unique_type_code_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Boundary',
+            name="Boundary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_type', models.CharField(choices=[('lsoa11', 'Small area (LSOA 2011)'), ('lsoa21', 'Small area (LSOA 2021)'), ('wlsoa11', 'Welsh small area (LSOA 2011)'), ('dz11', 'Scottish data zone (2011)'), ('ward', 'Ward'), ('lad', 'Local authority'), ('cauth', 'Combined authority'), ('rgn', 'Region'), ('ctry', 'Country')], max_length=8)),
-                ('area_code', models.CharField(max_length=9)),
-                ('year', models.PositiveSmallIntegerField(default=0)),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('lad_code', models.CharField(blank=True, db_index=True, max_length=9)),
-                ('geometry', models.JSONField()),
-                ('source_id', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area_type",
+                    models.CharField(
+                        choices=[
+                            ("lsoa11", "Small area (LSOA 2011)"),
+                            ("lsoa21", "Small area (LSOA 2021)"),
+                            ("wlsoa11", "Welsh small area (LSOA 2011)"),
+                            ("dz11", "Scottish data zone (2011)"),
+                            ("ward", "Ward"),
+                            ("lad", "Local authority"),
+                            ("cauth", "Combined authority"),
+                            ("rgn", "Region"),
+                            ("ctry", "Country"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("area_code", models.CharField(max_length=9)),
+                ("year", models.PositiveSmallIntegerField(default=0)),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("lad_code", models.CharField(blank=True, db_index=True, max_length=9)),
+                ("geometry", models.JSONField()),
+                ("source_id", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('area_type', 'area_code', 'year'), name='boundary_unique_type_code_year')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area_type", "area_code", "year"),
+                        name="boundary_unique_type_code_year",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Deprivation',
+            name="Deprivation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.CharField(choices=[('imd2019', 'English Indices of Deprivation 2019 (2011 areas)'), ('imd2025', 'English Indices of Deprivation 2025 (2021 areas)'), ('wimd2019', 'Welsh Index of Multiple Deprivation 2019'), ('simd2020', 'Scottish Index of Multiple Deprivation 2020')], max_length=10)),
-                ('area_code', models.CharField(max_length=9)),
-                ('rank', models.IntegerField()),
-                ('decile', models.PositiveSmallIntegerField()),
-                ('score', models.DecimalField(blank=True, decimal_places=3, max_digits=10, null=True)),
-                ('domains', models.JSONField(blank=True, default=dict)),
-                ('source_id', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "index",
+                    models.CharField(
+                        choices=[
+                            ("imd2019", "English Indices of Deprivation 2019 (2011 areas)"),
+                            ("imd2025", "English Indices of Deprivation 2025 (2021 areas)"),
+                            ("wimd2019", "Welsh Index of Multiple Deprivation 2019"),
+                            ("simd2020", "Scottish Index of Multiple Deprivation 2020"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("area_code", models.CharField(max_length=9)),
+                ("rank", models.IntegerField()),
+                ("decile", models.PositiveSmallIntegerField()),
+                (
+                    "score",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=10, null=True),
+                ),
+                ("domains", models.JSONField(blank=True, default=dict)),
+                ("source_id", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('index', 'area_code'), name='deprivation_unique_index_area')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("index", "area_code"), name="deprivation_unique_index_area"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Population',
+            name="Population",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('edition', models.CharField(help_text='e.g. census2021, mid2015', max_length=32)),
-                ('area_code', models.CharField(max_length=9)),
-                ('total', models.IntegerField()),
-                ('by_age', models.JSONField(blank=True, default=dict)),
-                ('source_id', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("edition", models.CharField(help_text="e.g. census2021, mid2015", max_length=32)),
+                ("area_code", models.CharField(max_length=9)),
+                ("total", models.IntegerField()),
+                ("by_age", models.JSONField(blank=True, default=dict)),
+                ("source_id", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('edition', 'area_code'), name='population_unique_edition_area')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("edition", "area_code"), name="population_unique_edition_area"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Postcode',
+            name="Postcode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('postcode', models.CharField(help_text="normalised: upper case, one space, e.g. 'B1 1AA'", max_length=8)),
-                ('source_id', models.CharField(max_length=64)),
-                ('introduced', models.CharField(blank=True, help_text='yyyymm', max_length=6)),
-                ('terminated', models.CharField(blank=True, help_text='yyyymm; blank if live', max_length=6)),
-                ('lsoa11', models.CharField(blank=True, max_length=9)),
-                ('lsoa21', models.CharField(blank=True, max_length=9)),
-                ('ward_code', models.CharField(blank=True, max_length=9)),
-                ('ward_year', models.PositiveSmallIntegerField(default=0)),
-                ('lad_code', models.CharField(blank=True, max_length=9)),
-                ('region_code', models.CharField(blank=True, max_length=9)),
-                ('country_code', models.CharField(blank=True, max_length=9)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('easting', models.IntegerField(blank=True, null=True)),
-                ('northing', models.IntegerField(blank=True, null=True)),
-                ('imd_rank_in_file', models.IntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        help_text="normalised: upper case, one space, e.g. 'B1 1AA'", max_length=8
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=64)),
+                ("introduced", models.CharField(blank=True, help_text="yyyymm", max_length=6)),
+                (
+                    "terminated",
+                    models.CharField(blank=True, help_text="yyyymm; blank if live", max_length=6),
+                ),
+                ("lsoa11", models.CharField(blank=True, max_length=9)),
+                ("lsoa21", models.CharField(blank=True, max_length=9)),
+                ("ward_code", models.CharField(blank=True, max_length=9)),
+                ("ward_year", models.PositiveSmallIntegerField(default=0)),
+                ("lad_code", models.CharField(blank=True, max_length=9)),
+                ("region_code", models.CharField(blank=True, max_length=9)),
+                ("country_code", models.CharField(blank=True, max_length=9)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("easting", models.IntegerField(blank=True, null=True)),
+                ("northing", models.IntegerField(blank=True, null=True)),
+                ("imd_rank_in_file", models.IntegerField(blank=True, null=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('postcode', 'source_id'), name='postcode_unique_per_source')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("postcode", "source_id"), name="postcode_unique_per_source"
+                    )
+                ],
             },
         ),
     ]

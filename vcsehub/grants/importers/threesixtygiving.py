@@ -10,12 +10,13 @@ is refused whole, and the dataset's previous grants stay as they were.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from vcsehub.grants import normalise
+from vcsehub.grants import normalise, quality
 from vcsehub.grants.importers.rows import GrantRowWriter
 from vcsehub.grants.models import (
     Dataset,
@@ -193,10 +194,25 @@ class GrantFileImporter(Importer):
         writer = GrantRowWriter(dataset_id=dataset.pk, run_id=run.pk)
         seen: set[str] = set()
         loaded = 0
+        codelists = quality.codelists_current(schema=standard.schema.grant_schema)
+        today = datetime.date.today()
         for record in grant_file.grants():
             run.rows_read += 1
             for error in validator.errors(record.data, ("grants", record.index)):
                 report.schema_error(error, record)
+            for finding in quality.grant_findings(
+                record.data, index=record.index, rows=record.rows, codelists=codelists, today=today
+            ):
+                report.add(
+                    category="quality",
+                    severity=finding.severity,
+                    code=finding.code,
+                    message=finding.message,
+                    path=finding.path,
+                    record=record,
+                    full_path=finding.full_path,
+                    value=finding.value,
+                )
             result = normalise.grant(record.data)
             if not result.rejected and result.fields["identifier"] in seen:
                 result.rejected = "duplicate-identifier"

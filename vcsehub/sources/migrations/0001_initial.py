@@ -5,35 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_id', models.CharField(db_index=True, max_length=64)),
-                ('locations', models.JSONField(default=list, help_text='URLs or paths read')),
-                ('files', models.JSONField(default=list, help_text='[{name, bytes, sha256}] of each file read')),
-                ('sha256', models.CharField(blank=True, help_text="of the file, or of the files' digests", max_length=64)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='running', max_length=16)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('rows_read', models.BigIntegerField(default=0)),
-                ('rows_loaded', models.BigIntegerField(default=0)),
-                ('rows_rejected', models.BigIntegerField(default=0)),
-                ('error', models.TextField(blank=True, help_text='why it failed, in plain words')),
-                ('log', models.TextField(blank=True)),
-                ('licence', models.CharField(blank=True, help_text='licence of this file, if it has its own', max_length=200)),
-                ('data_date', models.DateField(blank=True, help_text='date the data describes, if known', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_id", models.CharField(db_index=True, max_length=64)),
+                ("locations", models.JSONField(default=list, help_text="URLs or paths read")),
+                (
+                    "files",
+                    models.JSONField(
+                        default=list, help_text="[{name, bytes, sha256}] of each file read"
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        blank=True, help_text="of the file, or of the files' digests", max_length=64
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("rows_read", models.BigIntegerField(default=0)),
+                ("rows_loaded", models.BigIntegerField(default=0)),
+                ("rows_rejected", models.BigIntegerField(default=0)),
+                ("error", models.TextField(blank=True, help_text="why it failed, in plain words")),
+                ("log", models.TextField(blank=True)),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True,
+                        help_text="licence of this file, if it has its own",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "data_date",
+                    models.DateField(
+                        blank=True, help_text="date the data describes, if known", null=True
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
-                'indexes': [models.Index(fields=['source_id', 'status', '-finished_at'], name='sources_imp_source__0791fe_idx')],
+                "ordering": ["-started_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["source_id", "status", "-finished_at"],
+                        name="sources_imp_source__0791fe_idx",
+                    )
+                ],
             },
         ),
     ]
