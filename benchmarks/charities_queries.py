@@ -140,7 +140,11 @@ def time_page(url: str) -> tuple[float, list[float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True, help="PostgreSQL URL or SQLite path")
+    parser.add_argument(
+        "--database-url",
+        default=str(ROOT / "benchmarks" / "out" / "charities_queries.sqlite3"),
+        help="PostgreSQL URL or SQLite path (default: a SQLite file in benchmarks/out/)",
+    )
     parser.add_argument("--extract", type=Path, default=Path("/tmp/ccew-bench"))
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     step = parser.add_mutually_exclusive_group()
