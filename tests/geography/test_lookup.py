@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -81,6 +83,20 @@ def test_batch_keeps_input_order_and_duplicates_with_few_queries(postcodes_loade
     postcode_queries = [q for q in queries.captured_queries if "geography_postcode" in q["sql"]]
     assert len(postcode_queries) == 3
     assert len(queries.captured_queries) <= 12
+
+
+def test_batch_leaves_the_garbage_collector_as_it_was(postcodes_loaded):
+    wanted = list(Postcode.objects.values_list("postcode", flat=True)[:50])
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert all(r.found for r in postcodes_lookup(wanted))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()  # a program's own frozen objects must stay frozen
+    try:
+        assert all(r.found for r in postcodes_lookup(wanted))
+        # Some frozen objects may be freed meanwhile; unfreezing would leave none at all.
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_nspl_imd_column_equals_iod2019_file1_rank_for_every_english_postcode(postcodes_loaded):

@@ -6,7 +6,13 @@ import csv
 
 import pytest
 
-from vcsehub.geography.postcodes import postcode_check, postcode_is_valid, postcode_normalise
+from vcsehub.geography.postcodes import (
+    postcode_check,
+    postcode_is_valid,
+    postcode_normalise,
+    postcode_well_formed,
+    postcodes_well_formed,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +82,33 @@ def test_every_real_postcode_in_the_directories_is_valid(shared_data_dir):
                 assert postcode_is_valid(postcode_normalise(value)), value
                 checked += 1
     assert checked == 17_328 + 136_525 + 87_013
+
+
+def test_batch_check_agrees_with_one_by_one():
+    batch = ["B1 1AA", "tf1 1aa", "SW1A 1AA", "gir 0aa", "W1A 0AX", "B1 1AA"]
+    assert postcodes_well_formed(batch) == [postcode_well_formed(t) for t in batch]
+    assert postcodes_well_formed(batch) == [
+        "B1 1AA",
+        "TF1 1AA",
+        "SW1A 1AA",
+        "GIR 0AA",
+        "W1A 0AX",
+        "B1 1AA",
+    ]
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [],
+        ["B1 1AA", "b11aa"],  # needs its space put back: checked one by one instead
+        ["B1 1AA", "Q1 1AA"],
+        ["B1 1AA", None],
+        ["B1 1AA\nB2 2AA"],  # two postcodes in one text are not one postcode
+        ["B1 1AA\n"],
+        ["B1 1AA", " B1 1AA"],
+        ["ß1 1AA"],
+    ],
+)
+def test_batch_check_gives_up_unless_every_text_is_well_formed(batch):
+    assert postcodes_well_formed(batch) is None

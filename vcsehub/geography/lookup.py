@@ -1,13 +1,14 @@
 """Postcode → small areas → ward, district, region → deprivation, one or many at a time.
 
 `postcodes_lookup(list)` answers in input order with one query per 500 postcodes, asked
-in sorted order (plus a few for names and deprivation, loaded once per batch); on
-PostgreSQL those queries are all sent at once, each with its postcodes in one text
-parameter, so the server looks up the next ones while Python reads the answers. Each
-row comes back as a few columns, its area codes joined into one key with its source, so
-each area combination is named and given its deciles once, not once per postcode;
-results are built positionally with the garbage collector paused. 100,000 postcodes take
-about a second of CPU (see benchmarks/README.md).
+in sorted order, each with its postcodes in one text parameter (plus a few queries for
+names and deprivation, loaded once per batch); on PostgreSQL those queries are all sent
+at once, so the server looks up the next ones while Python reads the answers. The whole
+batch's format is checked in one regex call when every postcode is already well formed.
+Each row comes back as a few columns, its area codes and termination date joined into
+one key with its source, so each area combination is named, given its deciles and its
+status once, not once per postcode; results are built positionally with the garbage
+collector paused. 100,000 postcodes take about a second of CPU (see benchmarks/README.md).
 
 Several sources can describe one postcode (an official ONS directory, and the derived
 WMCA file). They are merged field by field: official sources first (in registry order),
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +32,11 @@ from operator import itemgetter
 from django.db import connection
 
 from vcsehub.geography.models import Area, AreaType, Deprivation, DeprivationIndex, Postcode
-from vcsehub.geography.postcodes import postcode_check, postcode_well_formed
+from vcsehub.geography.postcodes import (
+    postcode_check,
+    postcode_well_formed,
+    postcodes_well_formed,
+)
 from vcsehub.sources.registry import Source, all_sources
 
 CHUNK = 500
@@ -126,8 +132,9 @@ NOT_LOADED = (
     "It may be very new, or outside the areas loaded."
 )
 EMPTY = ("", None, 0)
-# The area columns of a postcode row, fetched joined into one text key with its source id
-# (official rows of one source share their key, so each key is parsed once).
+OK = ("ok", "")
+# The area columns of a postcode row, fetched joined into one text key with its source id and
+# termination date (official rows of one source share their key, so each key is parsed once).
 AREA_COLUMNS = (
     "lsoa11",
     "lsoa21",
@@ -153,7 +160,10 @@ def _collector_paused():
 
     A big batch makes hundreds of thousands of small objects that all live until it ends,
     and the collector would scan them again and again: over half the time of making them.
-    They hold no reference cycles, so collecting later loses nothing.
+    They hold no reference cycles, so collecting later loses nothing. Afterwards they go
+    straight to the oldest generation (freeze then unfreeze does that in one step), as
+    they would after two more collections, each scanning all of them again: a tenth of
+    the batch's time. Skipped if the program has frozen objects of its own.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -161,24 +171,26 @@ def _collector_paused():
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
 def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     priority, sources = _source_info()
-    checks: dict = {}  # input → its normalised postcode (a str), or its PostcodeCheck
-    valid: set[str] = set()
-    well_formed = postcode_well_formed
-    for text in postcodes:
-        if text not in checks:
-            quick = well_formed(text) if text.__class__ is str else None
-            if quick is None:
-                check = checks[text] = postcode_check(text)
-                if check.valid:
-                    valid.add(check.postcode)
-            else:
-                checks[text] = quick
-                valid.add(quick)
+    # Per input, its normalised postcode (a str) or, when that needs more than upper-casing,
+    # its PostcodeCheck. Usually the whole batch is checked in one go.
+    answers: list | None = postcodes_well_formed(postcodes)
+    if answers is not None:
+        valid = set(answers)
+    else:
+        answers = _checks(postcodes)
+        valid = {
+            a if a.__class__ is str else a.postcode
+            for a in answers
+            if a.__class__ is str or a.valid
+        }
     wanted = sorted(valid)
     single, multi = _rows(wanted)
     keys = {row[1]: None for row in single.values()}
@@ -187,13 +199,14 @@ def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     parsed = {key: _parse_key(key) for key in keys}
     context = _Context(parsed.values(), sources)
     by_key: dict[str, tuple] = {}
-    for key, (source_id, *codes) in parsed.items():
+    for key, (source_id, terminated, *codes) in parsed.items():
         source = sources.get(source_id)
-        derived = bool(source and source.derived)
         area = context.area(*codes)
-        plain = not derived and codes[6] in ("", ENGLAND)  # "ok" unless terminated
         source_list = context.source_list((source_id,))
-        by_key[key] = (plain, area[0], area[1] + (source_list,), area, source_list, derived)
+        # An official row's status follows from its key; a derived row's depends on which
+        # of its own fields are filled in too (derived_fields).
+        status = None if source and source.derived else context.status(area[0], terminated, ())
+        by_key[key] = (status, area[0], area[1] + (source_list,), area, source_list, terminated)
     multi_tails = {}
     for pc, rows in multi.items():
         values = _merge(rows, parsed, priority, sources)
@@ -208,8 +221,7 @@ def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
         )
     results: list[PostcodeResult] = []
     append = results.append
-    for text in postcodes:
-        check = checks[text]
+    for text, check in zip(postcodes, answers, strict=True):
         if check.__class__ is str:
             pc, given = check, text
         elif check.valid:
@@ -227,21 +239,19 @@ def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
             continue
         row = single.get(pc)
         if row is not None:
-            _, key, introduced, terminated, lat, lon = row
-            plain, before, after, area, source_list, derived = by_key[key]
-            if plain and not terminated:
+            _, key, introduced, lat, lon = row
+            status, before, after, area, source_list, terminated = by_key[key]
+            if status is not None:
                 # The usual answer, built positionally in PostcodeResult's field order.
                 append(
                     PostcodeResult(
-                        given, pc, True, True, "ok", "", introduced, "", *before, lat, lon,
-                        *after, [],
+                        given, pc, True, True, *status, introduced, terminated, *before, lat,
+                        lon, *after, [],
                     )
                 )  # fmt: skip
                 continue
-            fields = ()
-            if derived:
-                values = (introduced, terminated, *parsed[key][1:], lat, lon)
-                fields = tuple(n for n, v in zip(MERGED, values, strict=True) if v not in EMPTY)
+            values = (introduced, terminated, *parsed[key][2:], lat, lon)
+            fields = tuple(n for n, v in zip(MERGED, values, strict=True) if v not in EMPTY)
             tail = context.tail(area, introduced, terminated, lat, lon, source_list, fields)
         else:
             tail = multi_tails.get(pc)
@@ -252,29 +262,42 @@ def _lookup(postcodes: Sequence[str]) -> list[PostcodeResult]:
     return results
 
 
+def _checks(postcodes: Sequence[str]) -> list:
+    """Per input, its normalised postcode when well formed, else its PostcodeCheck
+    (valid or not; a check's postcode is "" when it is invalid and blank)."""
+    checks: dict = {}
+    for text in postcodes:
+        if text not in checks:
+            quick = postcode_well_formed(text) if text.__class__ is str else None
+            checks[text] = quick if quick is not None else postcode_check(text)
+    return [checks[text] for text in postcodes]
+
+
 @functools.lru_cache(maxsize=4)
 def _select_sql(vendor: str) -> str:
     """The postcode query: postcode, source id and area codes as one key, per-postcode fields.
 
-    SQLite takes the postcodes as one parameter each (`{marks}` is filled in per chunk).
-    PostgreSQL takes them as one comma-separated text (valid postcodes hold no comma), so
-    the statement text never changes and psycopg quotes one string, not 500 (or an array
-    of 500, whose dumper escapes each element with a regular expression).
+    The postcodes go in one text parameter, so the statement text never changes and is
+    short: SQLite takes a JSON array (Django's SQLite wrapper rewrites every statement's
+    placeholders with a regex, which took a tenth of a 100,000-postcode batch with 500 of
+    them); PostgreSQL a comma-separated text (valid postcodes hold no comma), so psycopg
+    quotes one string, not 500 (or an array of 500, whose dumper escapes each element
+    with a regular expression).
     """
     quote = connection.ops.quote_name
 
     def column(name: str) -> str:
         return quote(Postcode._meta.get_field(name).column)
 
-    parts = [column(f) for f in ("source_id", *AREA_COLUMNS)]
+    parts = [column(f) for f in ("source_id", "terminated", *AREA_COLUMNS)]
     if vendor == "sqlite":  # one printf builds the key in one go, where || copies 15 times
         key = f"printf('{'|'.join(['%%s'] * len(parts))}', {', '.join(parts)})"  # %% for the driver
-        wanted = "IN ({marks})"
+        wanted = "IN (SELECT value FROM json_each(%s))"
     else:
         key = f"concat_ws('|', {', '.join(parts)})"
         wanted = "= ANY(string_to_array(%s, ','))"
     return (
-        f"SELECT {column('postcode')}, {key}, {column('introduced')}, {column('terminated')}, "  # noqa: S608
+        f"SELECT {column('postcode')}, {key}, {column('introduced')}, "  # noqa: S608
         f"{column('latitude')}, {column('longitude')} "
         f"FROM {quote(Postcode._meta.db_table)} WHERE {column('postcode')} {wanted}"
     )
@@ -309,12 +332,10 @@ def _rows(wanted: list[str]) -> tuple[dict[str, tuple], dict[str, list[tuple]]]:
 
 def _one_by_one(chunks: list[list[str]]) -> Iterator[list[tuple]]:
     sql = _select_sql(connection.vendor)
+    joined = json.dumps if connection.vendor == "sqlite" else ",".join
     with connection.cursor() as cursor:
         for chunk in chunks:
-            if connection.vendor == "postgresql":
-                cursor.execute(sql, [",".join(chunk)])
-            else:
-                cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), chunk)
+            cursor.execute(sql, [joined(chunk)])
             yield cursor.fetchall()
 
 
@@ -341,9 +362,10 @@ def _pipelined(chunks: list[list[str]]) -> Iterator[list[tuple]]:
 
 
 def _parse_key(key: str) -> tuple:
-    """'nspl|E01…|…|2021|…' → (source id, lsoa11, lsoa21, ward, ward year, lad, region, country)."""
-    source_id, lsoa11, lsoa21, ward, ward_year, lad, region, country = key.split("|")
-    return source_id, lsoa11, lsoa21, ward, int(ward_year), lad, region, country
+    """'nspl||E01…|…|2021|…' → (source id, terminated, lsoa11, lsoa21, ward, ward year, lad,
+    region, country)."""
+    source_id, terminated, lsoa11, lsoa21, ward, ward_year, lad, region, country = key.split("|")
+    return source_id, terminated, lsoa11, lsoa21, ward, int(ward_year), lad, region, country
 
 
 def _merge(rows: list[tuple], parsed: dict, priority: dict[str, int], sources: dict) -> dict:
@@ -352,8 +374,8 @@ def _merge(rows: list[tuple], parsed: dict, priority: dict[str, int], sources: d
     values = dict.fromkeys(MERGED, "")
     derived_fields: list[str] = []
     used: list[str] = []
-    for _, key, introduced, terminated, lat, lon in rows:
-        source_id, *codes = parsed[key]
+    for _, key, introduced, lat, lon in rows:
+        source_id, terminated, *codes = parsed[key]
         source = sources.get(source_id)
         is_derived = bool(source and source.derived)
         contributed = False
@@ -379,7 +401,7 @@ class _Context:
         lsoa21: set[str] = set()
         other: set[str] = set()
         no_region: set[str] = set()
-        for _, l11, l21, ward, _, lad, region, country in keys:
+        for _, _, l11, l21, ward, _, lad, region, country in keys:
             lsoa11.add(l11)
             lsoa21.add(l21)
             other.update((ward, lad, region, country))
@@ -449,27 +471,31 @@ class _Context:
             ]
         return found
 
+    def status(self, fields: tuple, terminated: str, derived_fields: tuple) -> tuple[str, str]:
+        """(status, reason) of a postcode in these areas (`fields`, as from `area`)."""
+        country = fields[11]
+        if not (terminated or derived_fields or (country and country != ENGLAND)):
+            return OK
+        key = (fields, terminated, derived_fields)
+        status = self.statuses.get(key)
+        if status is None:
+            status = self.statuses[key] = _status(
+                terminated=terminated,
+                lsoa11=fields[0],
+                lsoa11_name=fields[1],
+                lad_code=fields[7],
+                lad_name=fields[8],
+                country_code=country,
+                country_name=fields[12],
+                derived_fields=derived_fields,
+            )
+        return status
+
     def tail(self, area, introduced, terminated, lat, lon, source_list, derived_fields) -> tuple:
         """(every PostcodeResult field after `postcode` but derived_fields, derived_fields)."""
         fields, figures = area
         terminated = terminated or ""
-        country = fields[11]
-        if terminated or derived_fields or (country and country != ENGLAND):
-            key = (fields, terminated, derived_fields)
-            status = self.statuses.get(key)
-            if status is None:
-                status = self.statuses[key] = _status(
-                    terminated=terminated,
-                    lsoa11=fields[0],
-                    lsoa11_name=fields[1],
-                    lad_code=fields[7],
-                    lad_name=fields[8],
-                    country_code=country,
-                    country_name=fields[12],
-                    derived_fields=derived_fields,
-                )
-        else:
-            status = ("ok", "")
+        status = self.status(fields, terminated, derived_fields)
         head = (True, True, *status, introduced or "", terminated)
         lat = lat if lat != "" else None
         lon = lon if lon != "" else None

@@ -15,19 +15,23 @@ UK postcodes.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Letters allowed in each position (Royal Mail's rules):
 # 1st: not Q V X; 2nd: not I J Z; 3rd (A9A): A-H J K P S-U W; 4th (AA9A): A B E H M N P R V-Y;
 # inward letters: not C I K M O V.
-_POSTCODE = re.compile(
-    r"^(?:GIR 0AA|"
+_FORMAT = (
+    r"(?:GIR 0AA|"
     r"(?:[A-PR-UWYZ][0-9][0-9]?"
     r"|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
     r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
     r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r" [0-9][ABD-HJLNP-UW-Z]{2})$"
+    r" [0-9][ABD-HJLNP-UW-Z]{2})"
 )
+_POSTCODE = re.compile(f"^{_FORMAT}$")
+# Well-formed postcodes, one a line, and nothing else: checks a whole batch in one call.
+_POSTCODE_LINES = re.compile(f"{_FORMAT}(?:\n{_FORMAT})*")
 _BFPO = re.compile(r"^BFPO ?[0-9]{1,4}$")
 _SPACES = re.compile(r"\s+")
 
@@ -61,6 +65,22 @@ def postcode_well_formed(text: str) -> str | None:
         if _POSTCODE.fullmatch(upper):
             return upper
     return None
+
+
+def postcodes_well_formed(texts: Sequence[str]) -> list[str] | None:
+    """Every text upper-cased, when every one is a str that `postcode_well_formed` accepts;
+    otherwise None (then check them one by one). One regex call for the whole batch."""
+    try:
+        joined = "\n".join(texts)
+    except TypeError:  # something that is not text
+        return None
+    if not joined.isascii():
+        return None
+    upper = joined.upper()
+    if _POSTCODE_LINES.fullmatch(upper) is None:
+        return None
+    lines = upper.split("\n")
+    return lines if len(lines) == len(texts) else None  # a text with a line break in it
 
 
 def postcode_is_valid(normalised: str) -> bool:
