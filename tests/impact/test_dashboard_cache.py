@@ -12,8 +12,14 @@ from tests.impact.conftest import FIXTURES
 from tests.impact.dashboard_data import make_small_dataset
 from tests.organisations.people import make_cast
 from vcsehub.impact import services
-from vcsehub.impact.dashboard import Period, cache, dashboard_figures
-from vcsehub.impact.models import DashboardFigures, Dataset
+from vcsehub.impact.dashboard import (
+    KnownRows,
+    Period,
+    cache,
+    dashboard_figures,
+    dashboard_figures_uncached,
+)
+from vcsehub.impact.models import DashboardFigures, Dataset, Record
 from vcsehub.sources.models import ImportRun
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +119,49 @@ def test_kept_figures_are_deleted_with_the_dataset(cast):
     assert DashboardFigures.objects.count() == 2
     services.dataset_delete(dataset=dataset)
     assert DashboardFigures.objects.count() == 0
+
+
+def _upload_and_save(cast, path, name="Visits"):
+    upload = services.upload_create(
+        organisation=cast.organisation,
+        user=cast.owner,
+        source=path,
+        name=path.name,
+        dataset_name=name,
+    )
+    return services.upload_confirm(upload=upload, user=cast.owner).dataset
+
+
+def test_figures_worked_out_on_saving_are_those_of_the_records_read_back(cast):
+    # The save works the figures out from the record lines it has just written. (Without
+    # the geography fixture: loaded this early, a later module's geography would replace
+    # it; test_food_bank checks the saved figures with areas against its hand count.)
+    dataset = _upload_and_save(cast, FIXTURES / "food_bank_visits.csv")
+    kept = dashboard_figures(dataset)
+    assert DashboardFigures.objects.filter(dataset=dataset).count() == 1
+    assert kept == dashboard_figures_uncached(dataset)
+
+
+def test_a_person_is_as_their_last_row_of_the_same_day_says_when_worked_out_on_saving(
+    cast, tmp_path
+):
+    # Six people, each with two rows on one day: the second row (stored later) is the
+    # most recent, so each person counts as its gender.
+    lines = ["Date,Client ID,Gender"]
+    for n in range(6):
+        lines += [f"0{n + 1}/04/2025,C{n},Female", f"0{n + 1}/04/2025,C{n},Male"]
+    path = tmp_path / "same_day.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dataset = _upload_and_save(cast, path)
+    kept = dashboard_figures(dataset)
+    genders = next(t for t in kept["figures"]["who"]["tables"] if t["field"] == "gender")
+    assert {row["label"]: row["count"]["value"] for row in genders["rows"]}["Male"] == 6
+    assert kept == dashboard_figures_uncached(dataset)
+
+
+def test_rows_that_are_no_longer_all_the_records_are_not_used(cast):
+    dataset = make_small_dataset(cast.organisation)
+    newest = Record.objects.filter(dataset=dataset).order_by("-id").first()
+    # Rows said to end one record before the dataset's newest: the records are read.
+    stale = KnownRows(rows=[], last_id=newest.pk - 1)
+    assert dashboard_figures(dataset, known=stale)["figures"]["reach"]["people"]["value"] == 30

@@ -19,6 +19,7 @@ Pure code: no Django models, no database.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -99,13 +100,26 @@ def _sort_key(row: VisitRow) -> tuple:
     return (row.contact_date is not None, row.contact_date or date.min, row.order)
 
 
+_CONTACT_DATE = operator.attrgetter("contact_date")
+_DATE_AND_ORDER = operator.attrgetter("contact_date", "order")
+
+
+def _in_date_order(rows: Iterable[VisitRow]) -> list[VisitRow]:
+    """The rows sorted by `_sort_key`; when every row has a date (the usual case) by a key
+    made in C, which sorts them the same: a million rows are sorted in a fraction of the time."""
+    rows = list(rows)
+    if None in map(_CONTACT_DATE, rows):
+        return sorted(rows, key=_sort_key)
+    return sorted(rows, key=_DATE_AND_ORDER)
+
+
 def people_from_rows(rows: Iterable[VisitRow]) -> People:
     """Group rows into people (by person reference), each with their most recent details.
 
     When no row carries a person reference, every row becomes its own 'person' and the
     unit is "contacts".
     """
-    rows = sorted(rows, key=_sort_key)
+    rows = _in_date_order(rows)
     with_key = sum(1 for r in rows if r.person_key)
     unit = "people" if with_key else "contacts"
     people: dict[str, Person] = {}

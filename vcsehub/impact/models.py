@@ -137,7 +137,10 @@ class ColumnChoice(models.Model):
 class Record(models.Model):
     """One row of a confirmed upload, de-identified and enriched with the areas of its postcode."""
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="records")
+    # No index of its own: the (dataset, id) index below serves every look-up by dataset.
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="records")
     row_number = models.PositiveIntegerField()
     # Keyed hash of the row's mapped values: the same row in a later file is not stored twice.
@@ -171,9 +174,13 @@ class Record(models.Model):
                 fields=["dataset", "fingerprint"], name="record_unique_in_dataset"
             )
         ]
+        # Every index is written for each of a million rows an upload stores, so each is
+        # here for a query: the period and date figures (dataset, contact_date), the
+        # dashboard figures' key (dataset, id; also every "records of the dataset"), the
+        # cascade from a deleted upload (upload). None is on (dataset, person_key): no query
+        # looks a person up, and an index on a hash is written all over, slowing the save.
         indexes = [
             models.Index(fields=["dataset", "contact_date"]),
-            models.Index(fields=["dataset", "person_key"]),
             # The newest record of a dataset at once: part of the dashboard figures' key.
             models.Index(fields=["dataset", "id"], name="impact_record_dataset_id"),
         ]

@@ -269,6 +269,7 @@ class Preparer:
         """The prepared rows of a batch, in order (its postcodes looked up in one go)."""
         outcomes = self._postcode_outcomes(rows)
         column = self._postcode_column
+        self._count_filled(rows)
         prepared = []
         for position, (number, raw) in enumerate(rows):
             row = PreparedRow(number=number, values={})
@@ -292,16 +293,18 @@ class Preparer:
             known[key] = outcome
         return [known[key] for key in keys]
 
+    def _count_filled(self, rows) -> None:
+        """Count the filled cells of each mapped column of a batch, each distinct cell once."""
+        for k, i in enumerate(self._mapped):
+            cells = Counter([raw[i] for _, raw in rows])
+            self._filled[k] += sum(n for cell, n in cells.items() if _filled(cell))
+
     def _prepare_row(self, row: PreparedRow, raw: list[Any]) -> bool:
         """Fill the row's values and flags; False for a row with nothing in any mapped column."""
-        filled = self._filled
-        empty = True
-        for k, i in enumerate(self._mapped):
-            cell = raw[i]
-            if cell is not None and (not isinstance(cell, str) or cell.strip()):
-                filled[k] += 1
-                empty = False
-        if empty:
+        mapped = self._mapped
+        # Only a row whose first mapped cell is blank can be empty: the rest are not looked at.
+        first_blank = not mapped or not _filled(raw[mapped[0]])
+        if first_blank and not any(_filled(raw[i]) for i in mapped):
             row.flag("row_empty", "")
             return False  # nothing else to say about an empty row
         values = row.values
@@ -498,6 +501,10 @@ def rows_prepare(
     prepared.rows = prepared_rows
     prepared.to_store = to_store
     return prepared
+
+
+def _filled(cell: Any) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
 
 
 def _text_value(name: str, cell: Any) -> tuple[str, str]:

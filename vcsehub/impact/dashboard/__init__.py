@@ -23,12 +23,14 @@ from vcsehub.impact.dashboard.common import (
     DEFAULT_EDITION,
     EDITION_SPECS,
     Context,
+    KnownRows,
     Period,
     dataset_rows,
     long_date,
     month_label,
     period_text,
     source_or_none,
+    visit_rows_from,
 )
 from vcsehub.impact.dashboard.people import outcomes, who
 from vcsehub.impact.dashboard.places import deprivation, places, where
@@ -41,6 +43,7 @@ from vcsehub.sources.selectors import import_runs_latest_success
 __all__ = [
     "DEFAULT_EDITION",
     "EDITION_SPECS",
+    "KnownRows",
     "Period",
     "dashboard_figures",
     "dashboard_figures_uncached",
@@ -49,6 +52,7 @@ __all__ = [
     "long_date",
     "month_label",
     "period_text",
+    "visit_rows_from",
 ]
 
 POSTCODE_SOURCES = ("nspl", "onspd", "postcodes-derived-lsoa-wmca")
@@ -90,33 +94,47 @@ def dataset_editions() -> list[dict]:
 
 
 def dashboard_figures(
-    dataset: Dataset, *, period: Period | None = None, edition: str = DEFAULT_EDITION
+    dataset: Dataset,
+    *,
+    period: Period | None = None,
+    edition: str = DEFAULT_EDITION,
+    known: KnownRows | None = None,
 ) -> dict:
     """Every dashboard figure of the dataset, disclosure-controlled and JSON-ready.
 
     Kept in the database until the records, uploads, dataset settings, minimum count,
     open data or the code change (see cache.py), so every web process shares them.
+    `known`: the dataset's records as just written (used only while they are still all of
+    them, and for the whole period), instead of reading them back.
     """
     period = period or Period()
     if edition not in EDITION_SPECS:
         raise ValueError(f"Unknown deprivation edition {edition!r}.")
-    state = cache.data_state(dataset)
+    state, last_id = cache.data_state_and_last(dataset)
     key = cache.figures_key(state, period=period, edition=edition)
     figures = cache.figures_get(dataset, key)
     if figures is None:
-        figures = dashboard_figures_uncached(dataset, period=period, edition=edition)
+        rows = None
+        if known is not None and known.last_id == last_id and not period.chosen:
+            rows = known.rows
+        figures = dashboard_figures_uncached(dataset, period=period, edition=edition, rows=rows)
         cache.figures_keep(dataset, key=key, state=state, figures=figures)
     return figures
 
 
 def dashboard_figures_uncached(
-    dataset: Dataset, *, period: Period | None = None, edition: str = DEFAULT_EDITION
+    dataset: Dataset,
+    *,
+    period: Period | None = None,
+    edition: str = DEFAULT_EDITION,
+    rows: list | None = None,
 ) -> dict:
-    """The figures computed from the records (what `dashboard_figures` keeps)."""
+    """The figures computed from the records (what `dashboard_figures` keeps), or from
+    `rows` (every record of the dataset, see `KnownRows`) when given."""
     period = period or Period()
     # As saved now (the key is read from the database too, not from this instance).
     dataset = Dataset.objects.select_related("organisation").get(pk=dataset.pk)
-    ctx = Context.load(dataset, period, edition)
+    ctx = Context.load(dataset, period, edition, rows=rows)
     dates = [r.contact_date for r in ctx.rows if r.contact_date is not None]
     first, last = (min(dates), max(dates)) if dates else (None, None)
     label, _ = period_text(first, last, period)

@@ -49,6 +49,11 @@ def _scalar(queryset, aggregate, name: str):
 
 def data_state(dataset: Dataset) -> str:
     """Hash of everything (but period and edition) the figures of the dataset depend on."""
+    return data_state_and_last(dataset)[0]
+
+
+def data_state_and_last(dataset: Dataset) -> tuple[str, int | None]:
+    """`data_state`, and the id of the dataset's newest record (None without records)."""
     row = (
         Dataset.objects.filter(pk=dataset.pk)
         .annotate(
@@ -79,7 +84,8 @@ def data_state(dataset: Dataset) -> str:
         .first()
     )
     parts = [row, min_display_count(), code_version()]
-    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+    state = hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+    return state, None if row is None else row[9]
 
 
 def figures_key(state: str, *, period, edition: str) -> str:

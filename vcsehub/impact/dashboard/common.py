@@ -9,6 +9,8 @@ never be worked out by subtracting the figure's N from it.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -122,6 +124,32 @@ def dataset_rows(dataset: Dataset, period: Period) -> tuple[list[fig.VisitRow], 
         if period.end:
             records = records.filter(contact_date__lte=period.end)
     return _visit_rows(records.values_list(*ROW_FIELDS)), undated_left_out
+
+
+@dataclass(frozen=True)
+class KnownRows:
+    """Every record of a dataset as rows, from the record lines just written, so the figures
+    need not read a million records back; `last_id` is the id of the newest of them. They
+    stand for the records only while that is still the dataset's newest record (records
+    are only ever added, by saving an upload, and go only with the whole dataset)."""
+
+    rows: list[fig.VisitRow]
+    last_id: int
+
+
+def visit_rows_from(lines: Iterable[Sequence], names: Sequence[str]) -> list[fig.VisitRow]:
+    """The rows of record lines in the order they were written (each line's values are the
+    Record fields `names`). A row's `order` is its place: it sorts as the ids would."""
+    place = {name: i for i, name in enumerate(names)}
+    *fields, last = ROW_FIELDS
+    if last != "id":
+        raise ValueError("ROW_FIELDS must end with the id, which orders equal dates")
+    pick = operator.itemgetter(*(place[name] for name in fields))
+    lines = list(lines)
+    # (fields..., order) for each line, made into a VisitRow (as VisitRow._make would,
+    # without its length check: 15 fields and the order are 16), all in C.
+    make = functools.partial(tuple.__new__, fig.VisitRow)
+    return list(map(make, map(tuple.__add__, map(pick, lines), zip(range(len(lines))))))
 
 
 def _visit_rows(queryset) -> list[fig.VisitRow]:
@@ -267,10 +295,18 @@ class Context:
     sources: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, dataset: Dataset, period: Period, edition: str) -> Context:
+    def load(
+        cls, dataset: Dataset, period: Period, edition: str, *, rows: list | None = None
+    ) -> Context:
+        """`rows`: every record of the dataset (`KnownRows.rows`), for the whole period only."""
         if edition not in EDITION_SPECS:
             raise ValueError(f"Unknown deprivation edition {edition!r}.")
-        rows, undated_left_out = dataset_rows(dataset, period)
+        if rows is not None and period.chosen:
+            raise ValueError("Known rows stand for the whole period, not a chosen one.")
+        if rows is None:
+            rows, undated_left_out = dataset_rows(dataset, period)
+        else:
+            undated_left_out = 0
         uploads = list(
             Upload.objects.filter(dataset=dataset, status=Upload.Status.CONFIRMED).order_by("id")
         )
