@@ -11,8 +11,11 @@ from django.core.management import call_command
 
 from tests.grants.grant_data import clear_grants, load_grants_world
 from vcsehub.geography.models import Area, AreaType, Deprivation
-from vcsehub.grants.models import Grant
-from vcsehub.grants.placing import PlaceMethod, grants_place
+from vcsehub.grants import placing
+from vcsehub.grants.importers import threesixtygiving
+from vcsehub.grants.models import Grant, GrantPurpose
+from vcsehub.grants.placing import PLACE_FIELDS, PlaceMethod, grants_place
+from vcsehub.grants.purposes import grant_purposes_classify
 from vcsehub.grants.services import grant_file_import
 from vcsehub.sources.models import ImportRun
 
@@ -141,3 +144,40 @@ def test_grants_to_individuals_are_never_placed_by_a_postcode(world):
     assert grant.place_method == "none"
     assert grant.place_postcode == "" and grant.place_lsoa11 == "" and grant.place_lad == ""
     assert "individual" in grant.place_note
+
+
+PLACED = (*PLACE_FIELDS, "identifier")
+
+
+def _placed_and_purposes(dataset: str) -> tuple[list, list]:
+    grants = Grant.objects.filter(dataset__identifier=dataset).order_by("identifier")
+    purposes = GrantPurpose.objects.filter(grant__dataset__identifier=dataset).order_by(
+        "grant__identifier", "purpose"
+    )
+    return (
+        list(grants.values_list(*PLACED)),
+        list(purposes.values_list("grant__identifier", "purpose", "words")),
+    )
+
+
+@pytest.mark.parametrize("batch", [placing.BATCH, 97])
+def test_import_places_and_classifies_as_grants_place_does(world, monkeypatch, batch):
+    """The importer places and classifies grants while writing them (rows.py); placing them
+    again afterwards, in the same batches, changes nothing."""
+    monkeypatch.setattr(placing, "BATCH", batch)
+    monkeypatch.setattr(threesixtygiving, "BATCH", batch)
+    run = grant_file_import(
+        location=world / "360giving-grants/grantnav-2016-sample/ocf1.json",
+        dataset="ocf1",
+        licence="CC BY-SA 4.0",
+        allow_shrink=True,
+    )
+    assert run.status == ImportRun.Status.SUCCEEDED, run.error
+    for dataset in ("ocf1", "power-to-change", "alw"):
+        imported = _placed_and_purposes(dataset)
+        assert imported[0] and imported[1], dataset
+        grants = Grant.objects.filter(dataset__identifier=dataset)
+        summary = grants_place(grants=grants)
+        grant_purposes_classify(grants=grants)
+        assert _placed_and_purposes(dataset) == imported, dataset
+        assert summary.grants == len(imported[0])

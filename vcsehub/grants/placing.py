@@ -492,6 +492,11 @@ def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSu
     lookups: dict = {}
     with transaction.atomic():
         batch: list[Row] = []
+
+        def place(rows: list[Row]) -> None:
+            for row, decided in zip(rows, _place_rows(rows, summary, lookups), strict=True):
+                groups[decided.values()].append(row[0])
+
         for row in grants.values_list(
             "id",
             "recipient_type",
@@ -502,10 +507,10 @@ def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSu
         ).iterator(chunk_size=READ_CHUNK):
             batch.append(row)
             if len(batch) >= BATCH:
-                _place_rows(batch, summary, groups, lookups)
+                place(batch)
                 batch = []
         if batch:
-            _place_rows(batch, summary, groups, lookups)
+            place(batch)
         summary.funders_linked = funders_link(
             org_ids=set(grants.order_by().values_list("funder_org_id", flat=True).distinct())
         )
@@ -518,10 +523,29 @@ def grants_place(*, grants: models.QuerySet[Grant] | None = None) -> PlacementSu
     return summary
 
 
-def _place_rows(
-    rows: list[Row], summary: PlacementSummary, groups: dict[tuple, list[int]], lookups: dict
-) -> None:
-    """Decide the place of each row (one batch); add its id to the group of its place."""
+class BatchPlacer:
+    """Places grants while they are loaded, before they are written (the importer's writer).
+
+    Gives each batch of rows exactly the places grants_place would give the same grants
+    read back in the same batches of BATCH, without reading them back or updating them.
+    """
+
+    def __init__(self) -> None:
+        self.summary = PlacementSummary(registers_loaded=registers_loaded())
+        self.lookups: dict = {}
+        self.funder_org_ids: set[str] = set()
+
+    def place(self, rows: list[Row]) -> list[Place]:
+        return _place_rows(rows, self.summary, self.lookups)
+
+    def finish(self) -> PlacementSummary:
+        """Link the funders seen to the registers; the summary of everything placed."""
+        self.summary.funders_linked = funders_link(org_ids=self.funder_org_ids)
+        return self.summary
+
+
+def _place_rows(rows: list[Row], summary: PlacementSummary, lookups: dict) -> list[Place]:
+    """Decide the place of each row of one batch, in order, and count them in the summary."""
     codes: set[str] = set()
     names: set[str] = set()
     org_ids: set[str] = set()
@@ -565,6 +589,7 @@ def _place_rows(
     lsoa21s = {a.lsoa21 for _r, a, *_ in first if a and a.lsoa21}
     deciles = _deciles(lsoa11s, lsoa21s)
 
+    places = []
     for row, area, ben_postcode, note, record in first:
         place = _decide(row, area, ben_postcode, note, record, lookups, deciles)
         summary.grants += 1
@@ -573,7 +598,8 @@ def _place_rows(
         summary.with_imd2019 += place.imd2019 is not None
         summary.with_imd2025 += place.imd2025 is not None
         summary.linked_to_register += bool(place.register_org_id)
-        groups[place.values()].append(row[0])
+        places.append(place)
+    return places
 
 
 def _decide(row, area, ben_postcode, note, record, lookups, deciles) -> Place:

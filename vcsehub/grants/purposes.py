@@ -315,6 +315,12 @@ def purposes_match(text: str) -> dict[str, list[str]]:
     return {rule.code: found[rule.code] for rule in RULES if rule.code in found}
 
 
+def grant_purposes(title: str, description: str) -> dict[str, list[str]]:
+    """A grant's purposes (code → the words that matched) from its title and description."""
+    text = f"{title}\n{description}" if description and description != title else title
+    return purposes_match(text)
+
+
 def grant_purposes_classify(*, grants: models.QuerySet[Grant] | None = None) -> dict[str, int]:
     """Classify the grants (all when None): replace their GrantPurpose rows. Returns counts."""
     grants = Grant.objects.all() if grants is None else grants
@@ -325,8 +331,7 @@ def grant_purposes_classify(*, grants: models.QuerySet[Grant] | None = None) -> 
         for grant_id, title, description in grants.values_list(
             "id", "title", "description"
         ).iterator(chunk_size=READ_CHUNK):
-            text = f"{title}\n{description}" if description and description != title else title
-            for code, words in purposes_match(text).items():
+            for code, words in grant_purposes(title, description).items():
                 counts[code] += 1
                 batch.append(GrantPurpose(grant_id=grant_id, purpose=code, words=words))
             if len(batch) >= WRITE_BATCH:

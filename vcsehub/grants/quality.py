@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,11 @@ def _date(value: Any) -> Any:
         return value
     if not isinstance(value, str):
         return None
+    return _date_text(value)
+
+
+@lru_cache(maxsize=4096)  # grants in one file share most of their dates
+def _date_text(value: str) -> Any:
     match = _ISO_DATE.match(value)
     if match is None:
         return None
@@ -239,6 +245,7 @@ def _date(value: Any) -> Any:
         return _IMPOSSIBLE
 
 
+@lru_cache(maxsize=64)
 def _years_from(today: dt.date, years: int) -> dt.date:
     try:
         return today.replace(year=today.year + years)
@@ -275,13 +282,25 @@ def _charity_number_ok(number: str) -> bool:
 
 
 def _has_at(value: Any) -> bool:
-    """Whether any text inside holds an @ (outside fields meant for e-mail addresses)."""
-    if isinstance(value, str):
-        return "@" in value
-    if isinstance(value, dict):
-        return any(_has_at(v) for k, v in value.items() if "email" not in k.lower())
-    if isinstance(value, list):
-        return any(_has_at(v) for v in value)
+    """Whether any text inside holds an @ (outside fields meant for e-mail addresses).
+
+    Runs on every value of every grant, so it walks with a stack rather than recursing.
+    """
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "@" in value:
+                return True
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, str):
+                    if "@" in item and "email" not in key.lower():
+                        return True
+                elif "email" not in key.lower():
+                    stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
     return False
 
 
@@ -315,13 +334,12 @@ class _Out:
         self.sheet, self.row = rows[0] if rows else ("", None)
 
     def add(self, code: str, full_path: str, value: Any = None) -> None:
-        path = "/".join(p for p in full_path.split("/") if not p.isdigit())
         self.findings.append(
             Finding(
                 code,
                 SEVERITY[code],
                 MESSAGES[code],
-                path,
+                _without_numbers(full_path),
                 full_path,
                 value,
                 self.index,
@@ -329,6 +347,12 @@ class _Out:
                 self.row,
             )
         )
+
+
+@lru_cache(maxsize=4096)
+def _without_numbers(full_path: str) -> str:
+    """The path without list numbers ("recipientOrganization/0/id" → "recipientOrganization/id")."""
+    return "/".join(p for p in full_path.split("/") if not p.isdigit())
 
 
 # Title and Description: normalise.py reports e-mail addresses there (as personal data).
@@ -366,6 +390,8 @@ def grant_findings(
         _usefulness(grant, out, individual=individual)
     found: list[tuple[str, str]] = []
     for key, value in grant.items():
+        if isinstance(value, str) and "@" not in value:
+            continue  # most values: plain text with no @
         if key in SKIP_FOR_EMAILS or "email" in key.lower() or not _has_at(value):
             continue
         _emails(value, key, found)
@@ -534,18 +560,18 @@ def _codelists(grant: dict, out: _Out, lists: Codelists, *, individual: bool) ->
                 (f"{key}/{n}/location/{m}", loc)
                 for m, loc in enumerate(_dicts(org.get("location")))
             ]
-    _check_codes(
-        ((f"{p}/geoCodeType", loc.get("geoCodeType")) for p, loc in locations),
-        lists.geo_code_types,
-        "quality-codelist-geocodetype",
-        out,
-    )
-    _check_codes(
-        ((f"{p}/countryCode", loc.get("countryCode")) for p, loc in locations),
-        lists.countries,
-        "quality-codelist-country",
-        out,
-    )
+    for key, allowed, code in (
+        ("geoCodeType", lists.geo_code_types, "quality-codelist-geocodetype"),
+        ("countryCode", lists.countries, "quality-codelist-country"),
+    ):
+        if allowed is None:
+            continue
+        for p, loc in locations:  # the path is written only for a value that fails
+            value = loc.get(key)
+            if value in (None, ""):
+                continue
+            if not isinstance(value, str) or value.strip() not in allowed:
+                out.add(code, f"{p}/{key}", value)
     _check_codes(
         [("currency", grant.get("currency"))], lists.currencies, "quality-codelist-currency", out
     )

@@ -18,10 +18,20 @@ from typing import Any
 
 from django.db import connection, models
 
-from vcsehub.grants.models import Grant, GrantLocation
+from vcsehub.grants.models import Grant, GrantLocation, GrantPurpose
+from vcsehub.grants.placing import FROM_RECIPIENT, PLACE_FIELDS, BatchPlacer
+from vcsehub.grants.purposes import grant_purposes
 
 Prepare = Callable[[Any], Any]
 LOCATION_COLUMNS = ("grant_id", "geo_code", "geo_code_type", "name")
+PURPOSE_COLUMNS = ("grant_id", "purpose", "words")
+PLACING_INPUT = (
+    "recipient_type",
+    "recipient_org_id",
+    "recipient_other_org_ids",
+    "recipient_postcode",
+    "beneficiary_locations",
+)
 
 
 def _json(value: Any) -> str:
@@ -66,9 +76,15 @@ class _Table:
 
 
 class GrantRowWriter:
-    """Collects prepared grant and location rows and writes them in batches."""
+    """Collects prepared grant and location rows and writes them in batches.
+
+    Each batch is placed (placing.py) and classified by purpose (purposes.py) before it
+    is written, so the grants go in with their place and purposes: nothing is read back.
+    Flush batches of placing.BATCH grants to place them exactly as grants_place would.
+    """
 
     def __init__(self, *, dataset_id: int, run_id: int) -> None:
+        self.placer = BatchPlacer()
         self.grants = _Table(Grant, with_id=True)
         self.common = {"dataset_id": dataset_id, "run_id": run_id}
         self._grant_values: list[dict] = []
@@ -88,17 +104,39 @@ class GrantRowWriter:
         if not count:
             return 0
         ids = self._reserve_ids(count)
+        defaults = self.grants.defaults
+        placing_rows = []
+        for grant_id, values in zip(ids, self._grant_values, strict=True):
+            values["id"] = grant_id
+            self.placer.funder_org_ids.add(values.get("funder_org_id", defaults["funder_org_id"]))
+            placing_rows.append(
+                (grant_id, *(values[k] if k in values else defaults[k] for k in PLACING_INPUT))
+            )
+        places = self.placer.place(placing_rows)
         grant_rows = []
         location_rows = []
-        for grant_id, values, places in zip(ids, self._grant_values, self._locations, strict=True):
-            values["id"] = grant_id
+        purpose_rows = []
+        for values, locations, place in zip(
+            self._grant_values, self._locations, places, strict=True
+        ):
+            grant_id = values["id"]
+            values.update(zip(PLACE_FIELDS, place.values(), strict=True))
+            if values["place_postcode"] == FROM_RECIPIENT:
+                values["place_postcode"] = values.get("recipient_postcode", "")
             grant_rows.append(self.grants.row(values))
             location_rows.extend(
-                (grant_id, p["geo_code"], p["geo_code_type"], p["name"]) for p in places
+                (grant_id, p["geo_code"], p["geo_code_type"], p["name"]) for p in locations
             )
+            found = grant_purposes(
+                values.get("title", defaults["title"]),
+                values.get("description", defaults["description"]),
+            )
+            purpose_rows.extend((grant_id, code, _json(words)) for code, words in found.items())
         _write(self.grants.name, self.grants.columns, grant_rows)
         if location_rows:
             _write(GrantLocation._meta.db_table, LOCATION_COLUMNS, location_rows)
+        if purpose_rows:
+            _write(GrantPurpose._meta.db_table, PURPOSE_COLUMNS, purpose_rows)
         self._grant_values.clear()
         self._locations.clear()
         return count

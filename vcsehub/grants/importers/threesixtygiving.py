@@ -27,8 +27,7 @@ from vcsehub.grants.models import (
     Publisher,
     ValidationIssue,
 )
-from vcsehub.grants.placing import grants_place
-from vcsehub.grants.purposes import grant_purposes_classify
+from vcsehub.grants.placing import BATCH as PLACING_BATCH
 from vcsehub.grants.reading import GrantFile, read_grant_file
 from vcsehub.grants.report import REJECTIONS, Report
 from vcsehub.grants.selectors import LoadedStandard, standard_current
@@ -38,7 +37,8 @@ from vcsehub.sources.importer import Importer
 from vcsehub.sources.models import ImportRun
 from vcsehub.sources.progress import Progress
 
-BATCH = 2000
+# Grants written at a time: placing's batch, so each grant gets the place grants_place gives.
+BATCH = PLACING_BATCH
 REJECTION_SHORT = {
     "no-identifier": "with no Identifier",
     "no-amount": "with no Amount Awarded that is a number",
@@ -88,6 +88,7 @@ class GrantFileImporter(Importer):
         }
         self.report: Report | None = None
         self.funders: dict[str, Funder] = {}
+        self.writer: GrantRowWriter | None = None
 
     def current_row_count(self) -> int:
         return Grant.objects.filter(dataset__identifier=self.dataset_identifier).count()
@@ -157,12 +158,10 @@ class GrantFileImporter(Importer):
                 fix="See the list of problems, correct the file and import it again.",
                 file=fetched.name,
             )
-        # -- Placement and purposes (vcsehub.grants.placing / purposes), same transaction --
-        placed = grants_place(grants=Grant.objects.filter(dataset=dataset))
-        grant_purposes_classify(grants=Grant.objects.filter(dataset=dataset))
+        # Grants were placed and classified by purpose as they were written (rows.py).
+        placed = self.writer.placer.finish()
         for line in placed.lines():
             self.log(line)
-        # -- end of placement and purposes --
         dataset.last_run = run
         dataset.save(update_fields=["last_run"])
         self.log(
@@ -191,7 +190,7 @@ class GrantFileImporter(Importer):
 
     def _load_grants(self, grant_file, standard, report, dataset, run) -> int:
         validator = standard.grant_validator
-        writer = GrantRowWriter(dataset_id=dataset.pk, run_id=run.pk)
+        writer = self.writer = GrantRowWriter(dataset_id=dataset.pk, run_id=run.pk)
         seen: set[str] = set()
         loaded = 0
         codelists = quality.codelists_current(schema=standard.schema.grant_schema)
