@@ -164,7 +164,12 @@ def test_area_profile_counts_rates_bands_causes_years_and_deprivation():
     years = profile.table("years")
     assert [row for row, _ in years.rows] == ["2023", "2020", "2010"]
     assert values(years, "2023") == [3, 1, 0, 0]
-    assert "From 2019 to 2023, 5 charities based in Testham registered" in years.summary
+    # 5 = 2 (2020) + 3 (2023) based in; one removal in 2023 ("was", not "were");
+    # the 2 working-in registrations were in 2010, before the five years.
+    assert years.summary == (
+        "From 2019 to 2023, 5 charities based in Testham registered and 1 was removed; "
+        "0 charities working in Testham registered and 0 were removed."
+    )
     # Deprivation: L1 (decile 1) holds 2 of the 3 charities with a decile; LX has none.
     # Residents: L1 1,000 of 2,000 (L3 has a decile but no count).
     dep = profile.table("deprivation")

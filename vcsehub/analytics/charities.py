@@ -115,6 +115,16 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{format_count(count)} {one if count == 1 else (many or one + 's')}"
 
 
+def _registered_removed(group, years: list[int], where: str) -> str:
+    """'2 charities based in X registered and 1 was removed' (the verb agrees with the count)."""
+    registered = sum(group.registered_by_year.get(year, 0) for year in years)
+    removed = sum(group.removed_by_year.get(year, 0) for year in years)
+    return (
+        f"{plural(registered, 'charity', 'charities')} {where} registered and "
+        f"{format_count(removed)} {'was' if removed == 1 else 'were'} removed"
+    )
+
+
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12
@@ -638,12 +648,8 @@ def area_profile_figures(
     recent = list(range(last_year - 4, last_year + 1)) if last_year else []
     year_summary = (
         f"From {recent[0]} to {recent[-1]}, "
-        f"{plural(sum(based.registered_by_year.get(y, 0) for y in recent), 'charity', 'charities')} "
-        f"based in {name} registered and "
-        f"{format_count(sum(based.removed_by_year.get(y, 0) for y in recent))} were removed; "
-        f"{format_count(sum(working.registered_by_year.get(y, 0) for y in recent))} charities "
-        f"working in {works} registered and "
-        f"{format_count(sum(working.removed_by_year.get(y, 0) for y in recent))} were removed."
+        f"{_registered_removed(based, recent, f'based in {name}')}; "
+        f"{_registered_removed(working, recent, f'working in {works}')}."
         if recent
         else f"No registration or removal dates are recorded for charities in {name}."
     )
