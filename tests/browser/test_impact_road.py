@@ -95,6 +95,11 @@ def test_from_excel_file_to_pdf_report(page, live_server, priya, shared_data_dir
         meta = section.locator("p.meta").last.inner_text()
         assert "Missing:" in meta and "Source:" in meta, meta
 
+    # On a 320 px wide screen (WCAG 2.2 reflow) the dashboard does not scroll sideways.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     # The PDF report: one or two pages.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the report (PDF)").first.click()
