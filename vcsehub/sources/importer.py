@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -30,7 +31,7 @@ from vcsehub.sources.registry import Source, get_source
 logger = logging.getLogger(__name__)
 
 
-class Importer:
+class Importer(ABC):
     source_id: ClassVar[str]
     # Refuse an import that would leave fewer than this share of the rows already loaded.
     shrink_limit: ClassVar[float] = 0.5
@@ -54,17 +55,17 @@ class Importer:
 
     # -- for subclasses ---------------------------------------------------------------
 
+    @abstractmethod
     def current_row_count(self) -> int:
         """How many rows of this source are loaded now (before this import)."""
-        raise NotImplementedError(f"{type(self).__name__} must say how many rows it has loaded")
 
+    @abstractmethod
     def load(self, files: list[FetchedFile], run: ImportRun) -> int:
         """Read, validate and load the files, replacing the previous rows. Return rows loaded.
 
         Runs inside a transaction. Update run.rows_read / run.rows_rejected as you go;
         raise DataError for problems in the file.
         """
-        raise NotImplementedError(f"{type(self).__name__} must load its files")
 
     def log(self, line: str) -> None:
         if self.run_record is not None:

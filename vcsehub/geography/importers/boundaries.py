@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import abstractmethod
 from pathlib import Path
 
 from vcsehub.geography.importers import bulk
@@ -74,8 +75,9 @@ class BoundaryImporter(Importer):
     def current_row_count(self) -> int:
         return Boundary.objects.filter(source_id=self.source_id).count()
 
+    @abstractmethod
     def rows(self, fetched: FetchedFile, run: ImportRun):
-        raise NotImplementedError
+        """Yield the boundary rows of one file."""
 
     def load(self, files: list[FetchedFile], run: ImportRun) -> int:
         Boundary.objects.filter(source_id=self.source_id).delete()

@@ -12,6 +12,7 @@ cell's value, because the report is kept and values may be personal.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -46,14 +47,15 @@ class CheckResult:
         }
 
 
-class Check:
+class Check(ABC):
     id: ClassVar[str] = ""
     title: ClassVar[str] = ""
     category: ClassVar[str] = ""
     severity: ClassVar[str] = WARNING
 
+    @abstractmethod
     def run(self, prepared: Prepared) -> CheckResult | None:
-        raise NotImplementedError
+        """The check's finding for this upload, or None when there is nothing to say."""
 
     def result(self, count: int, message: str, cells: list | None = None) -> CheckResult:
         return CheckResult(
@@ -78,5 +80,6 @@ class FlagCheck(Check):
             return None
         return self.result(count, self.message(count, prepared), cells)
 
+    @abstractmethod
     def message(self, count: int, prepared: Prepared) -> str:
-        raise NotImplementedError
+        """What the flagged cells mean, in a sentence for the user."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -16,7 +17,7 @@ _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[-+(£$€]?\s*[\d.,]+\s*%?\)?$")
 
 
-class Table:
+class Table(ABC):
     """One table from a file: a CSV file, one sheet of a workbook, one array in a JSON file.
 
     `headers` are cleaned (see clean_headers). `header_row` is the 1-based row the headers
@@ -56,6 +57,7 @@ class Table:
         """How error messages name the file: 'member.csv in archive.zip' or 'file.csv'."""
         return f"{self.name} in {self.container}" if self.container else self.name
 
+    @abstractmethod
     def rows(self, *, strict: bool = True) -> Iterator[tuple[int, list[Any]]]:
         """Yield (row_number, values) for each data row, in file order, blank rows skipped.
 
@@ -63,7 +65,6 @@ class Table:
         number of headers; strict=False yields such rows as they are, for callers that
         repair them.
         """
-        raise NotImplementedError
 
     def records(self, *, strict: bool = True) -> Iterator[tuple[int, dict[str, Any]]]:
         """Yield (row_number, {header: value}); empty cells are None.
