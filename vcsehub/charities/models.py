@@ -299,3 +299,30 @@ class SavedQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AreaCharityCounts(models.Model):
+    """One area's charity counts for its profile, worked out for every area at import time.
+
+    Kept by `area_counts.area_counts_refresh` inside each register import's transaction, and
+    read by `profile.area_profile_data` only while `data_key` still matches the data
+    (see area_counts.py): otherwise the profile counts the charities itself.
+    """
+
+    scope = models.CharField(
+        max_length=12, help_text="lad, ward (based in), works (area of operation) or register"
+    )
+    area_code = models.CharField(max_length=9, blank=True, help_text="GSS code; blank for register")
+    data_key = models.JSONField(help_text="the state of the data the counts were made from")
+    counts = models.JSONField()
+
+    class Meta:
+        verbose_name_plural = "area charity counts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "area_code"], name="area_charity_counts_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.area_code}"

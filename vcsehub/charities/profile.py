@@ -15,11 +15,19 @@ Two groups of charities, never mixed:
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 
+from vcsehub.charities import area_counts
+from vcsehub.charities.area_counts import (  # noqa: F401 - part of this module's interface
+    BASED,
+    WORKS,
+    GroupCounts,
+    NotPlaced,
+    not_placed_counts,
+)
 from vcsehub.charities.models import AreaOfOperation, Charity, Classification, Kind, Status
 from vcsehub.charities.search_facets import data_version
 from vcsehub.geography import area_selectors
@@ -39,38 +47,9 @@ PROFILE_SOURCES = (
 )
 DECILE_INDEX = DeprivationIndex.IMD2025
 POPULATION_EDITION = area_selectors.CENSUS_EDITION
-BASED = "based"
-WORKS = "works"
 CACHE_SIZE = 64  # areas whose counts are kept in memory
 _cache: dict[tuple, AreaProfileData] = {}
 _cache_lock = threading.Lock()
-
-
-@dataclass
-class GroupCounts:
-    """Counts for one group of charities (based in, or works in) of one area."""
-
-    key: str  # "based" or "works"
-    active: int = 0
-    removed: int = 0
-    active_by_register: dict[str, int] = field(default_factory=dict)
-    active_by_band: dict[str, int] = field(default_factory=dict)  # "" = no income data
-    active_by_cause: list[tuple[str, str, int]] = field(default_factory=list)  # code, label, n
-    active_with_cause: int = 0
-    registered_by_year: dict[int, int] = field(default_factory=dict)  # every status
-    removed_by_year: dict[int, int] = field(default_factory=dict)
-    no_registration_date: int = 0
-    active_by_lsoa: dict[str, int] = field(default_factory=dict)  # based in only
-
-
-@dataclass
-class NotPlaced:
-    """Active charities that cannot be counted in any area, by register, and why."""
-
-    no_postcode: dict[str, int] = field(default_factory=dict)
-    postcode_not_found: dict[str, int] = field(default_factory=dict)
-    no_area_of_operation: dict[str, int] = field(default_factory=dict)
-    active_by_register: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,8 +76,10 @@ class AreaProfileData:
 def area_profile_data(*, area: Area) -> AreaProfileData:
     """Count a local authority's or ward's charities, and the place's residents.
 
-    The counts read every charity of the place (a hundred thousand in a big city on a full
-    register), so they are kept in memory until the data changes: the key is the data
+    Counting reads every charity of the place (a hundred thousand in a big city on a full
+    register, seconds), so the charity counts are read from those the imports store for
+    every area (area_counts.py) while they match the data, and counted here otherwise.
+    The whole result is also kept in memory until the data changes: the key is the data
     version of the facet index (search_facets.data_version), which changes with every
     import. Code that edits charities in place should call `area_profile_cache_clear()`.
     """
@@ -119,8 +100,10 @@ def area_profile_data(*, area: Area) -> AreaProfileData:
 
 
 def area_profile_cache_clear() -> None:
+    """Forget the counts kept in memory and those stored (the charity data changed in place)."""
     with _cache_lock:
         _cache.clear()
+    area_counts.area_counts_clear()
 
 
 def _area_profile_data(area: Area) -> AreaProfileData:
@@ -129,8 +112,17 @@ def _area_profile_data(area: Area) -> AreaProfileData:
     if works_code != area.code:
         lad = Area.objects.filter(type=AreaType.LAD, code=works_code).first()
         works_name = lad.name if lad else works_code
-    based = _group(BASED, area_charities(area=area, mode=BASED), with_lsoas=True)
-    works = _group(WORKS, area_charities(area=area, mode=WORKS), with_lsoas=False)
+    stored = area_counts.stored_counts(
+        based_scope=area_counts.LAD if area.type == AreaType.LAD else area_counts.WARD,
+        based_code=area.code,
+        works_code=works_code,
+    )
+    if stored is None:
+        based = _group(BASED, area_charities(area=area, mode=BASED), with_lsoas=True)
+        works = _group(WORKS, area_charities(area=area, mode=WORKS), with_lsoas=False)
+        not_placed = not_placed_counts()
+    else:
+        based, works, not_placed = stored.based, stored.works, stored.not_placed
     lsoas = area_selectors.area_lsoas(area=area, lsoa_type=AreaType.LSOA21)
     populations = area_selectors.populations_for(edition=POPULATION_EDITION, codes=lsoas.codes)
     deciles = area_selectors.deciles_for(index=DECILE_INDEX, codes=lsoas.codes)
@@ -141,7 +133,7 @@ def _area_profile_data(area: Area) -> AreaProfileData:
         works_name=works_name,
         based=based,
         works=works,
-        not_placed=not_placed_counts(),
+        not_placed=not_placed,
         population=sum(populations.values()) if populations else None,
         population_lsoas=len(lsoas.codes),
         population_missing=len([c for c in lsoas.codes if c not in populations]),
@@ -243,29 +235,3 @@ def _group(key: str, charities: QuerySet[Charity], *, with_lsoas: bool) -> Group
             .values_list("lsoa21", "n")
         )
     return counts
-
-
-def not_placed_counts() -> NotPlaced:
-    """Active charities on each register that no area can count, and why."""
-    found = NotPlaced()
-    active = Charity.objects.filter(status=Status.REGISTERED).order_by()
-    for register, no_postcode, n in (
-        active.filter(lad_code="")
-        .values_list("register")
-        .annotate(blank=Count("id", filter=Q(postcode="")), n=Count("id"))
-        .values_list("register", "blank", "n")
-    ):
-        found.no_postcode[register] = no_postcode
-        found.postcode_not_found[register] = n - no_postcode
-    found.active_by_register = dict(
-        active.values_list("register").annotate(n=Count("id")).values_list("register", "n")
-    )
-    # NOT EXISTS, not NOT IN: PostgreSQL runs NOT IN over a large list row by row.
-    with_area = AreaOfOperation.objects.filter(charity_id=OuterRef("pk")).exclude(gss_code="")
-    found.no_area_of_operation = dict(
-        active.exclude(Exists(with_area))
-        .values_list("register")
-        .annotate(n=Count("id"))
-        .values_list("register", "n")
-    )
-    return found

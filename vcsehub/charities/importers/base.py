@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
+from vcsehub.charities.area_counts import area_counts_refresh
 from vcsehub.charities.models import Charity
 from vcsehub.charities.services import (
     charity_search_index_refresh,
@@ -53,7 +55,8 @@ class RegisterImporter(Importer):
             )
 
     def finish(self, run: ImportRun) -> None:
-        """Search index, company links and placement, inside the import's transaction."""
+        """Search index, company links, placement and every area's profile counts, inside the
+        import's transaction (so a failed import leaves the previous ones)."""
         charity_search_index_refresh(register=self.register)
         links = org_id_links_replace(
             source_id=self.source_id, run_id=run.pk, links=company_links(register=self.register)
@@ -61,3 +64,8 @@ class RegisterImporter(Importer):
         self.log(f"{links:,} links to Companies House numbers")
         placed = organisation_place_all(register=self.register)
         self.log(f"{placed:,} charities placed from their postcode")
+        started = time.perf_counter()
+        areas = area_counts_refresh()
+        self.log(
+            f"charity counts of {areas:,} areas worked out in {time.perf_counter() - started:.1f}s"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vcsehub.charities.area_counts import area_counts_refresh
 from vcsehub.charities.models import AreaLookup, AreaOfOperation, OrgIdLink
 from vcsehub.charities.services import org_id_links_replace, rows_bulk_insert
 from vcsehub.sources.errors import DataError
@@ -68,6 +69,10 @@ class AreaLookupImporter(Importer):
         )
         updated = area_codes_refresh()
         self.log(f"{updated:,} charity areas of operation given a code")
+        # Charities "working in" an area follow these codes: count them again now, so
+        # profiles do not fall back to counting per request until the next register import.
+        areas = area_counts_refresh()
+        self.log(f"charity counts of {areas:,} areas worked out")
         return loaded
 
 
