@@ -12,9 +12,13 @@ from django.db import connection
 
 from vcsehub.charities.importers import values as v
 from vcsehub.charities.importers.ccew_read import Tally, ccew_built
-from vcsehub.charities.importers.ccew_years import ccew_years_makes, ccew_years_trim
+from vcsehub.charities.importers.ccew_years import (
+    ccew_years_makes,
+    ccew_years_merge,
+    ccew_years_stage,
+)
 from vcsehub.charities.importers.parallel import forked
-from vcsehub.charities.models import AreaLookup, AreaOfOperation, Classification, FinancialYear
+from vcsehub.charities.models import AreaLookup, AreaOfOperation, Classification
 from vcsehub.charities.services import bulk_layout, table_rows_insert
 
 KINDS = {"what": "what", "who": "who", "how": "how"}
@@ -32,50 +36,54 @@ def ccew_children_load(*, importer, tables: dict, ids: dict[int, int]) -> None:
             "area_type", "description", "gss_code", "iso_code"
         )
     }
-    years = ccew_years_makes(ids=ids, vendor=connection.vendor)
-    layouts = {
-        "classification": (Classification, CLASSIFICATION_FIELDS, ""),
-        "area": (AreaOfOperation, AREA_FIELDS, ""),
-        **{table: (FinancialYear, fields, conflict) for table, _, fields, conflict in years},
-    }
-    prepared = {name: bulk_layout(model=m, fields=f) for name, (m, f, _) in layouts.items()}
+    by_text = {str(number): charity_id for number, charity_id in ids.items()}
+    years = ccew_years_makes(ids=ids, by_text=by_text, vendor=connection.vendor)
+    # name: (table written, its columns, what each batch of built rows needs first)
+    layouts = {}
+    for name, model, fields in (
+        ("classification", Classification, CLASSIFICATION_FIELDS),
+        ("area", AreaOfOperation, AREA_FIELDS),
+    ):
+        columns, prepare = bulk_layout(model=model, fields=fields)
+        layouts[name] = (model._meta.db_table, columns, prepare)
+    for table, _, stage, columns in years:
+        layouts[table] = (stage, columns, None)  # staged rows are stored as built
+    ccew_years_stage()
 
     def writer(name: str):
-        model, _, suffix = layouts[name]
-        columns = prepared[name][0]
-        table = model._meta.db_table
-        return lambda rows: table_rows_insert(
-            table=table, columns=columns, rows=rows, suffix=suffix
-        )
+        table, columns, _ = layouts[name]
+        return lambda rows: table_rows_insert(table=table, columns=columns, rows=rows)
 
     def messages() -> Iterator[tuple]:
         def send(name: str, table, make, post=None):
             tally = Tally(table.table, table.name)
-            prepare = prepared[name][1]
+            prepare = layouts[name][2]
             for rows in ccew_built(table, make, tally=tally):
                 if post is not None:
                     rows = post(rows)
                 if rows:
-                    yield ("rows", name, list(prepare(rows)))
+                    yield ("rows", name, rows if prepare is None else list(prepare(rows)))
             yield ("tally", tally)
 
         yield from send(
             "classification",
             tables["charity_classification"],
-            _classification_make(ids),
+            _classification_make(ids, by_text),
             _once_per_charity(),
         )
-        yield from send("area", tables["charity_area_of_operation"], _area_make(ids, lookup))
+        yield from send(
+            "area", tables["charity_area_of_operation"], _area_make(ids, by_text, lookup)
+        )
         for table, make, _, _ in years:
             yield from send(table, tables[table], make)
 
     importer.consume(
         forked(messages, fork=importer.parallel), {name: writer(name) for name in layouts}
     )
-    ccew_years_trim(register=importer.register)
+    ccew_years_merge()
 
 
-def _classification_make(ids):
+def _classification_make(ids, by_text):
     def make(text, column):
         org, kind_at, code_at, label_at = (
             column["organisation_number"],
@@ -85,9 +93,11 @@ def _classification_make(ids):
         )
 
         def build(values):
-            charity_id = ids.get(v.integer_fast(values[org]))
+            charity_id = by_text.get(values[org])  # the usual plain number, quickly
             if charity_id is None:
-                return None  # a linked charity's classification: kept with the main charity's
+                charity_id = ids.get(v.integer_fast(values[org]))
+                if charity_id is None:
+                    return None  # a linked charity's: kept with the main charity's
             kind_text = text(values[kind_at])
             kind = KINDS.get(kind_text.lower())
             code = v.integer_fast(values[code_at])
@@ -119,7 +129,7 @@ def _once_per_charity():
     return post
 
 
-def _area_make(ids, lookup):
+def _area_make(ids, by_text, lookup):
     def make(text, column):
         org, area_type_at, description_at, parent_type_at, parent_at = (
             column["organisation_number"],
@@ -130,9 +140,11 @@ def _area_make(ids, lookup):
         )
 
         def build(values):
-            charity_id = ids.get(v.integer_fast(values[org]))
+            charity_id = by_text.get(values[org])
             if charity_id is None:
-                return None
+                charity_id = ids.get(v.integer_fast(values[org]))
+                if charity_id is None:
+                    return None
             area_type = text(values[area_type_at])[:40]
             description = text(values[description_at])[:200]
             gss, iso = lookup.get((area_type.lower(), description.lower()), ("", ""))

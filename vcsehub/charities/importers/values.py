@@ -100,12 +100,19 @@ def website(value: str | None) -> str:
 # Each gives exactly what the function above gives for the same text (they call it for any
 # text outside the common, plain form), so an importer can use them on every row.
 
-_PLAIN_AMOUNT = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?").fullmatch
+_AMOUNT = r"-?(?:0|[1-9]\d*)(?:\.\d{1,2})?"
+_PLAIN_AMOUNT = re.compile(_AMOUNT).fullmatch
+_PLAIN_AMOUNTS = re.compile(rf"{_AMOUNT}(?:\t{_AMOUNT})*").fullmatch
 
 
 def is_plain_amount(value: str) -> bool:
     """Digits, an optional minus and up to 2 decimals: then str(money(value)) == value."""
     return _PLAIN_AMOUNT(value) is not None
+
+
+def are_plain_amounts(values: str) -> bool:
+    """is_plain_amount() of every one of tab-separated values (at least one)."""
+    return _PLAIN_AMOUNTS(values) is not None
 
 
 def integer_fast(value: str) -> int | None:
