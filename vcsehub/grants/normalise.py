@@ -104,6 +104,8 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(months?|mths?|m)?\s*$", re.I)
 CENT = Decimal("0.01")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_BREAKS = re.compile(r"[\r\n\t]")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def money(value: Any) -> tuple[Decimal | None, bool]:
@@ -255,7 +257,7 @@ def grant(data: Any) -> NormalisedGrant:
                 "Spaces or line breaks around the Identifier were removed.",
             )
         )
-    if re.search(r"[\r\n\t]", identifier):
+    if _BREAKS.search(identifier):
         changes.append(
             Change(
                 "identifier-line-break",
@@ -315,7 +317,7 @@ def grant(data: Any) -> NormalisedGrant:
                 "Currency was written in lower case.",
             )
         )
-    f["currency"] = currency[:3] if re.fullmatch(r"[A-Z]{3}", currency) else ""
+    f["currency"] = currency[:3] if _CURRENCY.fullmatch(currency) else ""
     f["amount_awarded"] = amount
     for key, name in (
         ("amountAppliedFor", "amount_applied_for"),

@@ -389,7 +389,9 @@ def grant_findings(
     if usefulness:
         _usefulness(grant, out, individual=individual)
     found: list[tuple[str, str]] = []
-    for key, value in grant.items():
+    # Any text holding an @ shows in the grant's repr (made in C), so most grants, which
+    # hold none, are passed over without walking their values.
+    for key, value in grant.items() if "@" in repr(grant) else ():
         if isinstance(value, str) and "@" not in value:
             continue  # most values: plain text with no @
         if key in SKIP_FOR_EMAILS or "email" in key.lower() or not _has_at(value):

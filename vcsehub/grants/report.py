@@ -15,6 +15,7 @@ from vcsehub.grants.schema import GrantSchema
 from vcsehub.grants.validation import SchemaError
 
 EXAMPLES = 5
+MESSAGES_REMEMBERED = 10_000
 
 TYPE_WORDS = {
     "string": "text",
@@ -118,6 +119,23 @@ def schema_message(error: SchemaError, schema: GrantSchema) -> tuple[str, str, s
     return f"schema-{v}", where, f"{title} breaks the 360Giving schema ({v})."
 
 
+def _message_key(error: SchemaError) -> tuple | None:
+    """All schema_message reads of an error, or None when they cannot be a dict key."""
+    path = error.path
+    in_grant = path[:1] == ("grants",)
+    where = tuple(p for p in path[2:] if not isinstance(p, int)) if in_grant else tuple(path)
+    value = error.value
+    if isinstance(value, list):
+        value = (list, *value)
+    kind = _value_kind(error.instance) if error.validator == "type" else None
+    key = (error.validator, in_grant, where, type(error.value), value, error.kind, kind)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 @dataclass
 class Issue:
     category: str
@@ -130,15 +148,21 @@ class Issue:
     grants_affected: int = 0
     last_grant: int = -1
     examples: list[dict] = field(default_factory=list)
+    # Where it was first found: (grant number, report's phase, order found), so reports
+    # of the same file made in two processes merge in the order one report would have.
+    first: tuple[int, int, int] = (-1, 0, 0)
 
 
 class Report:
     """Collects a file's problems, grouped by kind and field."""
 
-    def __init__(self, grant_file: GrantFile, schema: GrantSchema) -> None:
+    def __init__(self, grant_file: GrantFile, schema: GrantSchema, *, phase: int = 0) -> None:
         self.file = grant_file
         self.schema = schema
         self.issues: dict[tuple, Issue] = {}
+        self.phase = phase  # of a grant's checks: 0 schema and quality, 1 normalising
+        self.grant_number = -1  # the grant being checked (-1: the file as a whole)
+        self._messages: dict[tuple, tuple[str, str, str]] = {}
 
     def add(
         self,
@@ -156,7 +180,12 @@ class Report:
         issue = self.issues.get(key)
         if issue is None:
             issue = self.issues[key] = Issue(
-                category=category, severity=severity, code=code, message=message, path=path
+                category=category,
+                severity=severity,
+                code=code,
+                message=message,
+                path=path,
+                first=(self.grant_number, self.phase, len(self.issues)),
             )
             if path and self.file.format != "json":
                 issue.column = self.schema.title_for_path(path)
@@ -178,8 +207,20 @@ class Report:
                 example["value"] = _short(value)
             issue.examples.append(example)
 
+    def schema_message(self, error: SchemaError) -> tuple[str, str, str]:
+        """schema_message, worked out once for each kind of error at each field."""
+        key = _message_key(error)
+        if key is None:
+            return schema_message(error, self.schema)
+        found = self._messages.get(key)
+        if found is None:
+            found = schema_message(error, self.schema)
+            if len(self._messages) < MESSAGES_REMEMBERED:
+                self._messages[key] = found
+        return found
+
     def schema_error(self, error: SchemaError, record: GrantRecord) -> None:
-        code, path, message = schema_message(error, self.schema)
+        code, path, message = self.schema_message(error)
         relative = "/".join(str(p) for p in error.path[2:])
         if error.validator == "required":
             relative = f"{relative}/{error.value}" if relative else str(error.value)
@@ -196,6 +237,14 @@ class Report:
             full_path=relative,
             value=value,
         )
+
+    def merge(self, other: dict[tuple, Issue]) -> None:
+        """Take in the issues another report of the same file found (in another phase),
+        in the order one report doing both phases grant by grant would hold them."""
+        if self.issues.keys() & other.keys():
+            raise ValueError("Reports of two phases found the same issue; they cannot be merged")
+        merged = sorted([*self.issues.items(), *other.items()], key=lambda item: item[1].first)
+        self.issues = dict(merged)
 
     def file_level(
         self, *, category: str, severity: str, code: str, message: str, path: str = ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
@@ -65,10 +66,10 @@ class _Table:
         self.columns = [f.column for f in fields]
         self.defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
         self.prepare = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f)) is not None]
+        self._in_order = itemgetter(*self.attnames)
 
     def row(self, values: dict) -> tuple:
-        defaults = self.defaults
-        row = [values[a] if a in values else defaults[a] for a in self.attnames]
+        row = list(self._in_order({**self.defaults, **values}))
         for index, prepare in self.prepare:
             if row[index] is not None:
                 row[index] = prepare(row[index])
@@ -96,7 +97,10 @@ class GrantRowWriter:
         return len(self._grant_values)
 
     def add(self, fields: dict, funder_id: int | None, locations: list[dict]) -> None:
-        self._grant_values.append({**fields, **self.common, "funder_id": funder_id})
+        """Queue a grant: `fields` (normalise.grant's, not used after) is completed in place."""
+        fields.update(self.common)
+        fields["funder_id"] = funder_id
+        self._grant_values.append(fields)
         self._locations.append(locations)
 
     def flush(self) -> int:

@@ -10,13 +10,17 @@ is refused whole, and the dataset's previous grants stay as they were.
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from vcsehub.grants import normalise, quality
+from vcsehub.grants import normalise
+from vcsehub.grants.importers.checking import (
+    ChecksInAnotherProcess,
+    GrantChecks,
+    check_in_another_process,
+)
 from vcsehub.grants.importers.rows import GrantRowWriter
 from vcsehub.grants.models import (
     Dataset,
@@ -31,7 +35,7 @@ from vcsehub.grants.placing import BATCH as PLACING_BATCH
 from vcsehub.grants.reading import GrantFile, read_grant_file
 from vcsehub.grants.report import REJECTIONS, Report
 from vcsehub.grants.selectors import LoadedStandard, standard_current
-from vcsehub.sources.errors import ImportRefused
+from vcsehub.sources.errors import DataError, ImportRefused
 from vcsehub.sources.fetch import FetchedFile
 from vcsehub.sources.importer import Importer
 from vcsehub.sources.models import ImportRun
@@ -89,6 +93,7 @@ class GrantFileImporter(Importer):
         self.report: Report | None = None
         self.funders: dict[str, Funder] = {}
         self.writer: GrantRowWriter | None = None
+        self._fetched_path: Path | None = None
 
     def current_row_count(self) -> int:
         return Grant.objects.filter(dataset__identifier=self.dataset_identifier).count()
@@ -109,6 +114,7 @@ class GrantFileImporter(Importer):
 
     def load(self, files: list[FetchedFile], run: ImportRun) -> int:
         fetched = files[0]
+        self._fetched_path = Path(fetched.path)
         standard = standard_current()
         grant_file = read_grant_file(fetched.path, name=fetched.name, schema=standard.schema)
         self.report = report = Report(grant_file, standard.schema)
@@ -189,74 +195,83 @@ class GrantFileImporter(Importer):
             )
 
     def _load_grants(self, grant_file, standard, report, dataset, run) -> int:
-        validator = standard.grant_validator
         writer = self.writer = GrantRowWriter(dataset_id=dataset.pk, run_id=run.pk)
         seen: set[str] = set()
         loaded = 0
-        codelists = quality.codelists_current(schema=standard.schema.grant_schema)
-        today = datetime.date.today()
-        for record in grant_file.grants():
-            run.rows_read += 1
-            for error in validator.errors(record.data, ("grants", record.index)):
-                report.schema_error(error, record)
-            for finding in quality.grant_findings(
-                record.data, index=record.index, rows=record.rows, codelists=codelists, today=today
-            ):
-                report.add(
-                    category="quality",
-                    severity=finding.severity,
-                    code=finding.code,
-                    message=finding.message,
-                    path=finding.path,
-                    record=record,
-                    full_path=finding.full_path,
-                    value=finding.value,
-                )
-            result = normalise.grant(record.data)
-            if not result.rejected and result.fields["identifier"] in seen:
-                result.rejected = "duplicate-identifier"
-                report.file_level(
-                    category="schema",
-                    severity="error",
-                    code="schema-duplicate-id",
-                    message="Non-unique id values: two or more grants have the same Identifier.",
-                    path="id",
-                )
-            if result.rejected:
-                run.rows_rejected += 1
-                report.add(
-                    category="rejected",
-                    severity="error",
-                    code=result.rejected,
-                    message=REJECTIONS[result.rejected],
-                    path="id" if result.rejected != "no-amount" else "amountAwarded",
-                    record=record,
-                    full_path="id" if result.rejected != "no-amount" else "amountAwarded",
-                )
-                continue
-            seen.add(result.fields["identifier"])
-            for change in result.changes:
-                category = (
-                    "privacy"
-                    if change.code in ("individual-postcode", "email-address", "contact-details")
-                    else "normalised"
-                )
-                report.add(
-                    category=category,
-                    severity="warning",
-                    code=change.code,
-                    message=change.message,
-                    path=change.path,
-                    record=record,
-                    full_path=change.path,
-                    value=change.value,
-                )
-            writer.add(result.fields, self._funder_id(result.fields), result.locations)
-            if writer.pending >= BATCH:
-                loaded += self._flush(writer)
+        checks = GrantChecks(standard)
+        checker = (
+            ChecksInAnotherProcess.start(checks, self._fetched_path, grant_file.name)
+            if check_in_another_process(grant_file, self._fetched_path)
+            else None
+        )
+        if checker is not None:
+            report.phase = 1
+        try:
+            for record in grant_file.grants():
+                run.rows_read += 1
+                report.grant_number = record.index
+                if checker is None:
+                    checks.check(record, report)
+                loaded += self._load_grant(record, report, run, writer, seen)
+        except DataError:
+            if checker is not None:
+                checker.merge_partial(report, run.rows_read)
+            raise
+        except BaseException:
+            if checker is not None:
+                checker.stop()
+            raise
+        if checker is not None:
+            checker.merge(report, run.rows_read)
         if writer.pending:
             loaded += self._flush(writer)
         return loaded
+
+    def _load_grant(self, record, report, run, writer, seen) -> int:
+        """Normalise one grant and queue it to be written; the grants written, if any."""
+        result = normalise.grant(record.data)
+        if not result.rejected and result.fields["identifier"] in seen:
+            result.rejected = "duplicate-identifier"
+            report.file_level(
+                category="schema",
+                severity="error",
+                code="schema-duplicate-id",
+                message="Non-unique id values: two or more grants have the same Identifier.",
+                path="id",
+            )
+        if result.rejected:
+            run.rows_rejected += 1
+            report.add(
+                category="rejected",
+                severity="error",
+                code=result.rejected,
+                message=REJECTIONS[result.rejected],
+                path="id" if result.rejected != "no-amount" else "amountAwarded",
+                record=record,
+                full_path="id" if result.rejected != "no-amount" else "amountAwarded",
+            )
+            return 0
+        seen.add(result.fields["identifier"])
+        for change in result.changes:
+            category = (
+                "privacy"
+                if change.code in ("individual-postcode", "email-address", "contact-details")
+                else "normalised"
+            )
+            report.add(
+                category=category,
+                severity="warning",
+                code=change.code,
+                message=change.message,
+                path=change.path,
+                record=record,
+                full_path=change.path,
+                value=change.value,
+            )
+        writer.add(result.fields, self._funder_id(result.fields), result.locations)
+        if writer.pending >= BATCH:
+            return self._flush(writer)
+        return 0
 
     def _funder_id(self, fields: dict) -> int | None:
         org_id = fields["funder_org_id"]
