@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterator
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ijson
+import python_calamine
+from openpyxl.utils import get_column_letter
 
 from vcsehub.grants.schema import GrantSchema
 from vcsehub.grants.unflatten import META_SHEET, ConversionError, Sheet, Unflattener
@@ -86,14 +91,18 @@ class GrantFile:
         return sheet_name, row, None
 
 
-def read_grant_file(path: str | Path, *, name: str, schema: GrantSchema) -> GrantFile:
-    """Open a 360Giving file. Raises DataError when it cannot be read at all."""
+def read_grant_file(
+    path: str | Path, *, name: str, schema: GrantSchema, xlsx_reader: str = "auto"
+) -> GrantFile:
+    """Open a 360Giving file. Raises DataError when it cannot be read at all.
+
+    xlsx_reader: "auto", "openpyxl" or "calamine" (see xlsx_sheets; for tests)."""
     path = Path(path)
     kind = detect_format(path)
     if kind == "json":
         return _json_file(path, name)
     if kind == "xlsx":
-        return _xlsx_file(path, name, schema)
+        return _xlsx_file(path, name, schema, reader=xlsx_reader)
     if kind == "csv":
         return _csv_file(path, name, schema)
     if kind == "empty":
@@ -233,30 +242,255 @@ def _finish(unflattener: Unflattener, name: str, kind: str, encoding: str = "") 
     )
 
 
-def _xlsx_file(path: Path, name: str, schema: GrantSchema) -> GrantFile:
+def _xlsx_file(path: Path, name: str, schema: GrantSchema, *, reader: str = "auto") -> GrantFile:
     unflattener = Unflattener(schema)
-    with open_workbook(path, label=name) as workbook:
-        try:
-            for worksheet in workbook.worksheets:
-                # Read every cell whatever size the file says: a missing size would make
-                # openpyxl read the whole sheet once more to find it, a wrong one cut it short.
-                worksheet.reset_dimensions()
-                rows = worksheet.iter_rows(values_only=True)
-                if worksheet.title == META_SHEET:
-                    unflattener.add_meta(
-                        [(row[0], row[1] if len(row) > 1 else None) for row in rows if row]
-                    )
-                    continue
-                header = next(rows, None)
-                if not header or all(v is None for v in header):
-                    continue
-                numbered = ((number, list(values)) for number, values in enumerate(rows, start=2))
-                unflattener.add_sheet(worksheet.title, list(header), numbered, format="xlsx")
-        except ConversionError as error:
-            raise DataError(
-                f"The spreadsheet could not be converted: {error}", fix=NOT_360_FIX, file=name
-            ) from None
+    try:
+        for title, rows in xlsx_sheets(path, name, reader=reader):
+            if title == META_SHEET:
+                unflattener.add_meta(
+                    [(row[0], row[1] if len(row) > 1 else None) for row in rows if row]
+                )
+                continue
+            header = next(rows, None)
+            if not header or all(v is None for v in header):
+                continue
+            numbered = ((number, list(values)) for number, values in enumerate(rows, start=2))
+            unflattener.add_sheet(title, list(header), numbered, format="xlsx")
+    except ConversionError as error:
+        raise DataError(
+            f"The spreadsheet could not be converted: {error}", fix=NOT_360_FIX, file=name
+        ) from None
+    except python_calamine.CalamineError as error:
+        raise DataError(
+            f"This Excel file could not be read ({type(error).__name__})",
+            fix="Open it in Excel, save it again as .xlsx (Excel Workbook), and try again.",
+            file=name,
+        ) from None
     return _finish(unflattener, name, "xlsx")
+
+
+# -- XLSX cells -------------------------------------------------------------------------
+#
+# openpyxl (what flatten-tool reads with) gives each cell's value; python-calamine reads
+# the same cells about 15 times faster but not always as the same Python values. It is
+# used only where it is known to agree, and openpyxl otherwise:
+# - numbers: calamine gives a float for every number, openpyxl an int unless the stored
+#   text has a "." or an exponent; whole floats are made ints, so a file storing a whole
+#   number as "1.0", an integer of 16 digits or more or any negative number (a date
+#   before the epoch) is read with openpyxl;
+# - strings: calamine trims the spaces at the ends of a shared string not marked
+#   xml:space="preserve" and decodes "_x000D_"-style escapes, openpyxl does neither; raw
+#   carriage returns, phonetic runs, formulas without a stored result, text formula
+#   results, error and ISO-date cells are not compared either;
+# - dates: which cell styles are dates, and the datetimes made of them, are checked by
+#   reading a small probe workbook with the file's own styles with both libraries.
+# tests/grants/test_xlsx_cells.py reads every real file and awkward ones both ways.
+
+_RISKS_EVERYWHERE = (
+    re.compile(rb"_x[0-9A-Fa-f]{4}_"),
+    re.compile(rb"<rPh[\s>]"),
+    re.compile(rb"<\w+:(?:c|v|t|is|si|r|row)[\s>/]"),  # prefixed element names
+)
+# Spaces at the ends of a shared string kept only by xml:space="preserve".
+_RISKS_IN_SHARED_STRINGS = (
+    re.compile(rb'<t(?:\s(?![^>]*"preserve")[^>]*)?>(?:\s|[^<]*\s</t>)'),
+    re.compile(rb"<t/>"),
+)
+_RISKS_IN_SHEETS = (
+    re.compile(rb' t="(?:str|e|d)"'),
+    re.compile(rb"<v></v>|<v/>|</f></c>|<f[^>]*/></c>"),
+    re.compile(rb"<v>\d{16,}</v>"),
+    re.compile(rb"<v>-"),  # a negative date is a time to calamine
+)
+_NUMBER_WITH_POINT = re.compile(rb"<v>([^<]*[.eE][^<]*)</v>")
+_CHUNK = 1 << 22
+_OVERLAP = 256
+_PROBE_SAMPLES = (
+    "0.25",
+    "0.500005787",
+    "1",
+    "59.5",
+    "60",
+    "61",
+    "1462",
+    "43831.5",
+    "45000.123456789",
+)
+
+
+def _whole_number_with_point(match: re.Match) -> bool:
+    try:
+        return float(match.group(1)).is_integer()
+    except ValueError:
+        return False
+
+
+def _carriage_return(text: bytes) -> bool:
+    """A carriage return in the text of a cell (not the one after the XML declaration)."""
+    at = text.find(b"\r")
+    while at != -1:
+        if text[at - 2 : at] != b"?>":
+            return True
+        at = text.find(b"\r", at + 1)
+    return False
+
+
+def _member_is_risky(archive: zipfile.ZipFile, member: str) -> bool:
+    shared = "sharedstrings" in member.lower()
+    patterns = _RISKS_EVERYWHERE + (_RISKS_IN_SHARED_STRINGS if shared else _RISKS_IN_SHEETS)
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = tail + chunk
+            if any(pattern.search(text) for pattern in patterns) or _carriage_return(text):
+                return True
+            if not shared and any(
+                _whole_number_with_point(m) for m in _NUMBER_WITH_POINT.finditer(text)
+            ):
+                return True
+            tail = text[-_OVERLAP:]
+    return False
+
+
+def _probe_workbook(styles: bytes, date1904: bool, styles_count: int) -> bytes:
+    """A one-sheet workbook with the given styles, each applied to the probe numbers."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    rows = "".join(
+        f'<row r="{style + 1}">'
+        + "".join(
+            f'<c r="{get_column_letter(n + 1)}{style + 1}" s="{style}"><v>{value}</v></c>'
+            for n, value in enumerate(_PROBE_SAMPLES)
+        )
+        + "</row>"
+        for style in range(styles_count)
+    )
+    members = {
+        "[Content_Types].xml": f'<Types xmlns="{package}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>",
+        "_rels/.rels": f'<Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}">'
+        f'<workbookPr date1904="{int(date1904)}"/>'
+        '<sheets><sheet name="probe" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as probe:
+        for member, text in members.items():
+            probe.writestr(member, text)
+        probe.writestr("xl/styles.xml", styles)
+    return buffer.getvalue()
+
+
+def _styles_read_alike(archive: zipfile.ZipFile) -> bool:
+    """Whether both libraries make the same values of numbers in every cell style."""
+    from openpyxl import load_workbook
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.xml.functions import fromstring
+
+    names = set(archive.namelist())
+    if "xl/styles.xml" not in names or "xl/workbook.xml" not in names:
+        return False
+    styles = archive.read("xl/styles.xml")
+    count = len(Stylesheet.from_tree(fromstring(styles)).cell_styles) or 1
+    date1904 = bool(re.search(rb'date1904="(?:1|true)"', archive.read("xl/workbook.xml")))
+    probe = _probe_workbook(styles, date1904, count)
+    book = load_workbook(io.BytesIO(probe), read_only=True, data_only=True)
+    expected = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    book.close()
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(probe)).get_sheet_by_index(0)
+    found = [[_openpyxl_value(v) for v in row] for row in sheet.iter_rows()]
+    return found == expected and all(
+        type(a) is type(b)
+        for row, other in zip(found, expected, strict=True)
+        for a, b in zip(row, other, strict=True)
+    )
+
+
+def calamine_reads_alike(path: Path) -> bool:
+    """Whether python-calamine gives every cell of the file as openpyxl would."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                lower = member.lower()
+                cells = lower.endswith(".xml") and (
+                    "worksheets/" in lower or "sharedstrings" in lower
+                )
+                if cells and _member_is_risky(archive, member):
+                    return False
+            return _styles_read_alike(archive)
+    except Exception:  # a damaged file: openpyxl says what is wrong with it
+        return False
+
+
+def _openpyxl_value(value: Any) -> Any:
+    """A calamine cell value as openpyxl gives it (for the files calamine_reads_alike)."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is str:
+        return value or None
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _calamine_sheets(path: Path) -> Iterator[tuple[str, Iterator[list[Any]]]]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        for metadata in book.sheets_metadata:
+            if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(metadata.name)
+            # iter_rows gives the rows from the first, but the columns from the first
+            # one used (tests/grants/test_xlsx_cells.py holds it to that).
+            pad = [None] * (sheet.start[1] if sheet.start else 0)
+            yield (
+                metadata.name,
+                (
+                    pad
+                    + [
+                        None if v == "" else v if type(v) is str else _openpyxl_value(v)
+                        for v in row
+                    ]
+                    for row in sheet.iter_rows()
+                ),
+            )
+            del sheet
+    finally:
+        book.close()
+
+
+def _openpyxl_sheets(path: Path, name: str) -> Iterator[tuple[str, Iterator[tuple]]]:
+    with open_workbook(path, label=name) as workbook:
+        for worksheet in workbook.worksheets:
+            # Read every cell whatever size the file says: a missing size would make
+            # openpyxl read the whole sheet once more to find it, a wrong one cut it short.
+            worksheet.reset_dimensions()
+            yield worksheet.title, worksheet.iter_rows(values_only=True)
+
+
+def xlsx_sheets(
+    path: Path, name: str, *, reader: str = "auto"
+) -> Iterator[tuple[str, Iterator[Sequence[Any]]]]:
+    """Each worksheet's (title, rows of cell values as openpyxl gives them).
+
+    reader: "auto" (calamine where it reads alike), "openpyxl" or "calamine"."""
+    if reader == "calamine" or (reader == "auto" and calamine_reads_alike(path)):
+        return _calamine_sheets(path)
+    return _openpyxl_sheets(path, name)
 
 
 class _NoNul:

@@ -168,10 +168,17 @@ def _steps(path: tuple[str, ...]) -> tuple[tuple[int, str, bool, str, str, bool]
 
 
 def _place(
-    target: dict, path: list[str], value: Any, types: dict[str, str], warnings: list[str]
+    target: dict,
+    path: list[str],
+    value: Any,
+    types: dict[str, str],
+    warnings: list[str],
+    steps: tuple | None = None,  # _steps(path), when the caller has it already
 ) -> None:
     current: dict = target
-    for num, item, item_is_number, so_far, following, following_is_number in _steps(tuple(path)):
+    for num, item, item_is_number, so_far, following, following_is_number in steps or _steps(
+        tuple(path)
+    ):
         if item_is_number:
             if num == 0:
                 warnings.append(
@@ -330,19 +337,18 @@ class Unflattener:
         columns = sheet_columns(headers, self.schema)
         self.sheets.append(Sheet(name=name, columns=columns, format=format))
         types = self.schema.types
+        steps = [_steps(tuple(column.path)) for column in columns]
         for number, values in rows:
-            cells = [
-                (column.path, values[column.index] if column.index < len(values) else None)
-                for column in columns
-            ]
-            if all(value is None or value == "" for _path, value in cells):
+            width = len(values)
+            cells = [values[column.index] if column.index < width else None for column in columns]
+            if all(value is None or value == "" for value in cells):
                 continue
             record: dict = {}
-            for column, (path, value) in zip(columns, cells, strict=True):
+            for column, column_steps, value in zip(columns, steps, cells, strict=True):
                 if value is None or value == "":
                     continue
                 try:
-                    _place(record, path, value, types, self.warnings)
+                    _place(record, column.path, value, types, self.warnings, column_steps)
                 except ConversionError as error:
                     raise ConversionError(
                         f'sheet "{name}", column {column.letter} "{column.title}": {error}'
