@@ -247,28 +247,47 @@ def report(label: str, ours: dict, ours_validate: dict, official: dict, total_gr
     official_cpu = official["cpu_seconds"] * scale
     extrapolated = "" if scale == 1 else " EXTRAPOLATED linearly"
     print(f"\n== {label}: {total_grants:,} grants ({_load()})")
-    print(
-        f"ours, import (read, validate, normalise, load, place, classify): {ours['seconds']:.1f}s "
-        f"(CPU {ours['cpu_seconds']:.1f}s, of which {ours.get('children_cpu_seconds', 0):.1f}s in "
-        f"the checking process), peak {ours['peak_mib']:.0f} MiB (both processes added), "
-        f"{ours.get('status')} {ours.get('grants'):,} grants {ours.get('error') or ''}"
-    )
-    print(
-        f"ours, validation only (read, validate): {ours_validate['seconds']:.1f}s "
-        f"(CPU {ours_validate['cpu_seconds']:.1f}s), peak {ours_validate['peak_mib']:.0f} MiB, "
-        f"{ours_validate.get('errors', 0):,} errors in {ours_validate.get('grants', 0):,} grants"
-    )
+    # A step left out (--skip) has NaN seconds, which is not equal to itself.
+    ran = {
+        name: step["seconds"] == step["seconds"]
+        for name, step in (
+            ("import", ours),
+            ("validate", ours_validate),
+            ("official", official),
+        )
+    }
+    if ran["import"]:
+        print(
+            f"ours, import (read, validate, normalise, load, place, classify): "
+            f"{ours['seconds']:.1f}s (CPU {ours['cpu_seconds']:.1f}s, of which "
+            f"{ours.get('children_cpu_seconds', 0):.1f}s in the checking process), peak "
+            f"{ours['peak_mib']:.0f} MiB (both processes added), {ours.get('status')} "
+            f"{ours.get('grants'):,} grants {ours.get('error') or ''}"
+        )
+    if ran["validate"]:
+        print(
+            f"ours, validation only (read, validate): {ours_validate['seconds']:.1f}s "
+            f"(CPU {ours_validate['cpu_seconds']:.1f}s), peak {ours_validate['peak_mib']:.0f} "
+            f"MiB, {ours_validate.get('errors', 0):,} errors in "
+            f"{ours_validate.get('grants', 0):,} grants"
+        )
+    if not ran["official"]:
+        return
     print(
         f"official route (flatten-tool + jsonschema): {official['seconds']:.1f}s "
         f"(CPU {official['cpu_seconds']:.1f}s) for {official['grants']:,} grants,"
         f"{extrapolated} to {official_seconds:.0f}s (CPU {official_cpu:.0f}s) for {total_grants:,}"
     )
-    print(
-        f"speed-up, validation: {official_seconds / ours_validate['seconds']:.1f}x wall, "
-        f"{official_cpu / ours_validate['cpu_seconds']:.1f}x CPU; "
-        f"import vs official validation: {official_seconds / ours['seconds']:.1f}x wall, "
-        f"{official_cpu / ours['cpu_seconds']:.1f}x CPU"
-    )
+    if ran["validate"]:
+        print(
+            f"speed-up, validation: {official_seconds / ours_validate['seconds']:.1f}x wall, "
+            f"{official_cpu / ours_validate['cpu_seconds']:.1f}x CPU"
+        )
+    if ran["import"]:
+        print(
+            f"import vs official validation: {official_seconds / ours['seconds']:.1f}x wall, "
+            f"{official_cpu / ours['cpu_seconds']:.1f}x CPU"
+        )
 
 
 def main() -> None:
